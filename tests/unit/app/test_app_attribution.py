@@ -47,9 +47,13 @@ def test_processor_copies_bound_attributes_to_nested_spans() -> None:
     provider.add_span_processor(ContextAttributesSpanProcessor())
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracer = provider.get_tracer("t")
-    with bound_attributes(**{FEATURE: "menu"}), tracer.start_as_current_span("outer"):
-        with bound_attributes(**{TEAM: "growth"}), tracer.start_as_current_span("inner"):
-            pass
+    with (
+        bound_attributes(**{FEATURE: "menu"}),
+        tracer.start_as_current_span("outer"),
+        bound_attributes(**{TEAM: "growth"}),
+        tracer.start_as_current_span("inner"),
+    ):
+        pass
     with tracer.start_as_current_span("after"):
         pass
     spans = {s.name: dict(s.attributes or {}) for s in exporter.get_finished_spans()}
