@@ -1,0 +1,129 @@
+"""CostSpanProcessor: wraps the next SpanProcessor and hands it LLM spans enriched with cost.
+
+Public API only: the SDK freezes span attributes at end (1.43+), so the enriched span is a
+NEW ReadableSpan built with the public constructor from the original's fields. Non-LLM spans
+pass through untouched. Plug in with Traceloop.init(processor=CostSpanProcessor(batch)) or
+TracerProvider.add_span_processor(CostSpanProcessor(batch)).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from opentelemetry.context import Context
+from opentelemetry.metrics import MeterProvider
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
+
+from genai_cost.calculate import CostResult, calculate_cost
+from genai_cost.database import PricingDatabase
+from genai_cost.otel import attributes as attr
+from genai_cost.otel.metrics import CostMetrics
+
+log = logging.getLogger("genai_cost.otel")
+DEFAULT_EXCLUDED_SCOPES = ("com.anthropic.sdk.python",)
+DEFAULT_ATTRIBUTION_KEYS = ("llmobs.feature", "llmobs.team")
+
+
+class CostSpanProcessor(SpanProcessor):
+    """Adds gen_ai.cost.* (and gen_ai.system when missing) to LLM spans, records cost metrics."""
+
+    def __init__(
+        self,
+        next_processor: SpanProcessor,
+        pricing: PricingDatabase | None = None,
+        meter_provider: MeterProvider | None = None,
+        *,
+        excluded_scopes: Sequence[str] = DEFAULT_EXCLUDED_SCOPES,
+        attribution_keys: Sequence[str] = DEFAULT_ATTRIBUTION_KEYS,
+    ) -> None:
+        self.next_processor = next_processor
+        self.pricing = pricing if pricing is not None else PricingDatabase.from_env()
+        self._excluded = frozenset(excluded_scopes)
+        self._metrics = CostMetrics(meter_provider, attribution_keys)
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        """Delegate."""
+        self.next_processor.on_start(span, parent_context=parent_context)
+
+    def _on_ending(self, span: Span) -> None:
+        """Delegate (SDK hook called just before end)."""
+        hook = getattr(self.next_processor, "_on_ending", None)
+        if hook is not None:
+            hook(span)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        """Hand the next processor the span, enriched with cost when it is an LLM span."""
+        try:
+            enriched = self.enrich(span)
+        except Exception:  # never lose a span because pricing failed
+            log.exception("cost enrichment failed for span %r", span.name)
+            enriched = span
+        self.next_processor.on_end(enriched)
+
+    def enrich(self, span: ReadableSpan) -> ReadableSpan:
+        """The span with cost attributes, or the same span when it is not an LLM span."""
+        attrs = span.attributes or {}
+        scope = span.instrumentation_scope
+        if (scope is not None and scope.name in self._excluded) or attr.COST_STATUS in attrs:
+            return span
+        call = attr.read_call(attrs)
+        if call is None:
+            return span
+        result = calculate_cost(
+            self.pricing,
+            call.model,
+            call.provider,
+            call.usage,
+            service_tier=call.service_tier,
+            batch=call.batch,
+        )
+        self._metrics.record(result, call.model, attrs)
+        return _rebuilt(span, {**attrs, **_cost_attributes(result, call.provider, attrs)})
+
+    def shutdown(self) -> None:
+        """Delegate."""
+        self.next_processor.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Delegate."""
+        return self.next_processor.force_flush(timeout_millis)
+
+
+def _cost_attributes(result: CostResult, provider: str, attrs: attr.Attrs) -> dict[str, object]:
+    out: dict[str, object] = {
+        attr.COST_STATUS: result.status,
+        attr.COST_PROVIDER: result.provider or provider,
+        attr.COST_SOURCE: result.pricing_source,
+    }
+    if attr.SYSTEM not in attrs:
+        out[attr.SYSTEM] = provider
+    if result.model_resolved is not None:
+        out[attr.COST_MODEL] = result.model_resolved
+    if result.status == "priced":
+        out[attr.COST_INPUT] = result.input_usd
+        out[attr.COST_OUTPUT] = result.output_usd
+        out[attr.COST_TOTAL] = result.total_usd
+        for part, key in attr.COST_PARTS.items():
+            value = result.breakdown.get(part)
+            if value is not None:
+                out[key] = value
+    return out
+
+
+def _rebuilt(span: ReadableSpan, attributes: dict[str, object]) -> ReadableSpan:
+    """A new ReadableSpan with the original's fields and the given attributes."""
+    return ReadableSpan(
+        name=span.name,
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=attributes,  # type: ignore[arg-type]
+        events=span.events,
+        links=span.links,
+        kind=span.kind,
+        status=span.status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
