@@ -248,7 +248,9 @@ class OtlpFileReceiver:
         output.parent.mkdir(parents=True, exist_ok=True)
         self.sink = JsonLinesSink(output)
         self._server = _ReceiverServer((host, port), self.sink)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def port(self) -> int:
