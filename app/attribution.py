@@ -12,6 +12,7 @@ import hmac
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Protocol
 
 from opentelemetry import context as otel_context
 from opentelemetry.context import Context
@@ -34,6 +35,12 @@ _CONTEXT_KEY = otel_context.create_key("llmobs.span_attributes")
 _VALUE_RE = re.compile(r"^[A-Za-z0-9._:@/-]{1,64}$")
 
 
+class HeaderLookup(Protocol):
+    """What we need of a request's headers (werkzeug's Headers or a plain dict)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+
 class AttributionError(ValueError):
     """An attribution header has a value that cannot be a label (bounded, printable)."""
 
@@ -43,7 +50,7 @@ def pseudonymise(user_id: str, key: bytes) -> str:
     return "u_" + hmac.new(key, user_id.encode(), hashlib.sha256).hexdigest()[:20]
 
 
-def attribution_from_headers(headers: Mapping[str, str], key: bytes) -> dict[str, str]:
+def attribution_from_headers(headers: HeaderLookup, key: bytes) -> dict[str, str]:
     """Span attributes for the attribution headers present; the raw user id never leaves here."""
     attributes: dict[str, str] = {}
     for header, attribute in HEADERS.items():

@@ -15,11 +15,12 @@ import random
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import anthropic
 import openai
+from opentelemetry.util.types import AttributeValue
 
 from app.attribution import AGENT, LLM_ATTEMPT, bound_attributes
 from app.settings import Settings
@@ -29,7 +30,8 @@ log = logging.getLogger(__name__)
 Provider = Literal["openai", "anthropic"]
 FailureKind = Literal["rate_limited", "overloaded", "timeout", "unavailable", "rejected"]
 
-# OpenAI reasoning models reject a temperature other than the default.
+# Temperature is sent only where the API takes it: OpenAI's reasoning models reject it, and the
+# Anthropic Messages API (SDK 2.x) has no such parameter any more.
 _NO_TEMPERATURE = re.compile(r"^(o\d|gpt-5)")
 
 
@@ -95,11 +97,12 @@ class LLMGateway:
     ) -> LLMReply:
         """Call `model` with a system and a user message; retry transient failures."""
         for attempt in range(1, self._retry.max_attempts + 1):
-            with bound_attributes(**{AGENT: agent, LLM_ATTEMPT: attempt}):
+            attributes: dict[str, AttributeValue] = {AGENT: agent, LLM_ATTEMPT: attempt}
+            with bound_attributes(**attributes):
                 try:
                     call = self._call_openai if provider == "openai" else self._call_anthropic
                     reply = call(model, system, prompt, max_tokens, temperature)
-                    return LLMReply(**reply, attempts=attempt)
+                    return replace(reply, attempts=attempt)
                 except (openai.APIError, anthropic.APIError) as exc:
                     kind, retry_after = _classify(exc)
                     log.warning(
@@ -118,10 +121,8 @@ class LLMGateway:
 
     def _call_openai(
         self, model: str, system: str, prompt: str, max_tokens: int, temperature: float | None
-    ) -> dict[str, str | int]:
-        extra: dict[str, float] = {}
-        if temperature is not None and not _NO_TEMPERATURE.match(model):
-            extra["temperature"] = temperature
+    ) -> LLMReply:
+        send_temperature = temperature is not None and not _NO_TEMPERATURE.match(model)
         response = self._openai.chat.completions.create(
             model=model,
             messages=[
@@ -129,40 +130,41 @@ class LLMGateway:
                 {"role": "user", "content": prompt},
             ],
             max_completion_tokens=max_tokens,
-            **extra,
+            temperature=temperature if send_temperature else openai.omit,
         )
         choice = response.choices[0]
         usage = response.usage
-        return {
-            "text": choice.message.content or "",
-            "model": response.model,
-            "input_tokens": usage.prompt_tokens if usage else 0,
-            "output_tokens": usage.completion_tokens if usage else 0,
-            "finish_reason": choice.finish_reason or "",
-        }
+        return LLMReply(
+            text=choice.message.content or "",
+            model=response.model,
+            input_tokens=usage.prompt_tokens if usage else 0,
+            output_tokens=usage.completion_tokens if usage else 0,
+            finish_reason=choice.finish_reason or "",
+            attempts=0,
+        )
 
     def _call_anthropic(
         self, model: str, system: str, prompt: str, max_tokens: int, temperature: float | None
-    ) -> dict[str, str | int]:
-        extra: dict[str, float] = {} if temperature is None else {"temperature": temperature}
+    ) -> LLMReply:
         message = self._anthropic.messages.create(
             model=model,
             system=system,
             messages=[{"role": "user", "content": prompt}],
             max_tokens=max_tokens,
-            **extra,
         )
         text = "".join(block.text for block in message.content if block.type == "text")
         usage = message.usage
-        return {
-            "text": text,
-            "model": message.model,
-            "input_tokens": usage.input_tokens
+        return LLMReply(
+            text=text,
+            model=message.model,
+            # Anthropic's input_tokens excludes cache reads/writes; ours is inclusive (GenAI conv.)
+            input_tokens=usage.input_tokens
             + (usage.cache_read_input_tokens or 0)
             + (usage.cache_creation_input_tokens or 0),
-            "output_tokens": usage.output_tokens,
-            "finish_reason": message.stop_reason or "",
-        }
+            output_tokens=usage.output_tokens,
+            finish_reason=message.stop_reason or "",
+            attempts=0,
+        )
 
 
 def _classify(exc: openai.APIError | anthropic.APIError) -> tuple[FailureKind, float | None]:

@@ -58,6 +58,7 @@ class Settings:
     service_name: str = "menu-designer"
     port: int = 5001
     trace_content: bool = False
+    telemetry_enabled: bool = True
     models: AgentModels = field(default_factory=AgentModels)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     batch_max_items: int = 10
@@ -93,9 +94,11 @@ class Settings:
             service_name=env.get("OTEL_SERVICE_NAME") or "menu-designer",
             port=_int(env, "PORT", 5001, 1, 65535),
             trace_content=_bool(env, "TRACELOOP_TRACE_CONTENT", False),
+            # The standard switch; benchmarks use it to measure the uninstrumented baseline.
+            telemetry_enabled=not _bool(env, "OTEL_SDK_DISABLED", False),
             models=models,
             retry=retry,
-            batch_max_items=_int(env, f"{PREFIX}BATCH_MAX_ITEMS", 10, 1, 50),
+            batch_max_items=_int(env, f"{PREFIX}BATCH_MAX_ITEMS", 10, 1, 10),
             batch_concurrency=_int(env, f"{PREFIX}BATCH_CONCURRENCY", 4, 1, 16),
         )
 

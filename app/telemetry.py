@@ -58,4 +58,4 @@ def init_telemetry(
 
 def instrument_flask(app: Flask) -> None:
     """Make each request the root SERVER span (APM shows it as the transaction)."""
-    FlaskInstrumentor().instrument_app(app, excluded_urls=EXCLUDED_URLS)
+    FlaskInstrumentor().instrument_app(app, excluded_urls=EXCLUDED_URLS)  # type: ignore[no-untyped-call]

@@ -16,6 +16,8 @@ from app.web import create_app
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 settings = Settings.from_env()
-init_telemetry(settings)
+if settings.telemetry_enabled:
+    init_telemetry(settings)
 app = create_app(settings, LLMGateway(settings))
-instrument_flask(app)
+if settings.telemetry_enabled:
+    instrument_flask(app)
