@@ -40,3 +40,26 @@ lint: venv ## ruff (lint + format check) and mypy
 fmt: venv ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# ---------------------------------------------------------------- pipeline tier (tier 3)
+# The real collector (ocb, collector/builder-config.yaml) and the APM Server stand-in (Elastic's
+# apm-data, tests/pipeline/apmstandin), built from the Go module proxy into .cache/ (gitignored).
+PIPELINE_GOENV := GOMODCACHE=$(CURDIR)/.cache/go/mod GOCACHE=$(CURDIR)/.cache/go/build GOFLAGS="-modcacherw -buildvcs=false"
+OTELCOL        := .cache/pipeline/otelcol-llmobs/otelcol-llmobs
+.PHONY: pipeline-tools collector-validate test-pipeline
+
+pipeline-tools: ## build the collector and the apm-data stand-in (cached in .cache/, rebuilt when the recipe changes)
+	@bash scripts/build_pipeline_tools.sh
+
+collector-validate: pipeline-tools ## `otelcol validate` on otel-collector-config.yaml, alone and with each overlay
+	@set -e; export APM_SERVER_ENDPOINT=apm-server:8200 ELASTIC_APM_SECRET_TOKEN=validate-only; \
+	echo "validate otel-collector-config.yaml"; $(OTELCOL) validate --config=otel-collector-config.yaml; \
+	for overlay in otel-collector-config.*.yaml; do \
+	  echo "validate otel-collector-config.yaml + $$overlay"; \
+	  $(OTELCOL) validate --config=otel-collector-config.yaml --config=$$overlay; \
+	done
+
+test-pipeline: venv pipeline-tools ## tier 3: the app + llmsim through the real collector into apm-data documents
+	@cd tests/pipeline/apmstandin && $(PIPELINE_GOENV) go test -count=1 ./...
+	@$(PY) -m pytest -m pipeline tests/pipeline $(PYTEST_FLAGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test-pipeline: no tests were collected: that is a failure" >&2; exit 1; fi; exit $$rc
