@@ -61,9 +61,14 @@ def parse_body(model: type[M]) -> M:
         ) from None
 
 
-def create_app(settings: Settings, gateway: LLMGateway) -> Flask:
-    """Build the Flask app; telemetry is initialised by the caller (wsgi.py, tests)."""
+def create_app(
+    settings: Settings, gateway: LLMGateway, instrument: Callable[[Flask], None] | None = None
+) -> Flask:
+    """Build the Flask app. `instrument` (the OTel Flask instrumentation) runs before our hooks:
+    it starts each request in a fresh context, so attribution must be attached after it."""
     app = Flask(__name__)
+    if instrument is not None:
+        instrument(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     designer = MenuDesigner(gateway, settings.models)
     recipes = RecipeService(gateway, settings.models, settings.batch_concurrency)

@@ -18,6 +18,6 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 settings = Settings.from_env()
 if settings.telemetry_enabled:
     init_telemetry(settings)
-app = create_app(settings, LLMGateway(settings))
-if settings.telemetry_enabled:
-    instrument_flask(app)
+app = create_app(
+    settings, LLMGateway(settings), instrument_flask if settings.telemetry_enabled else None
+)

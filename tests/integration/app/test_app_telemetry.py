@@ -63,7 +63,7 @@ def children(spans: list[dict[str, Any]], parent: dict[str, Any]) -> list[str]:
 
 def llm_calls(stats: dict[str, Any]) -> int:
     """Requests llmsim served on the two completion APIs (its stats' total)."""
-    return int(stats["total_requests"])
+    return int(stats["requests_total"])
 
 
 def test_menu_design_trace_contract(app_url: str, sim: Llmsim, otlp: tuple[str, Sink]) -> None:
