@@ -63,3 +63,9 @@ test-pipeline: venv pipeline-tools ## tier 3: the app + llmsim through the real 
 	@cd tests/pipeline/apmstandin && $(PIPELINE_GOENV) go test -count=1 ./...
 	@$(PY) -m pytest -m pipeline tests/pipeline $(PYTEST_FLAGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test-pipeline: no tests were collected: that is a failure" >&2; exit 1; fi; exit $$rc
+
+# ---------------------------------------------------------------- Kibana saved objects (kibana/)
+.PHONY: kibana-export
+kibana-export: venv ## write the importable NDJSON of kibana/ (data views, searches, dashboards): make kibana-export OUT=FILE
+	@test -n "$(OUT)" || { echo "make kibana-export: set OUT=FILE (e.g. OUT=out/kibana.ndjson)" >&2; exit 2; }
+	@$(PY) -m scripts.kibana_export --out "$(OUT)"

@@ -1,0 +1,168 @@
+"""Every reference resolves: data views, Lens layers, panel references, saved searches."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kibana_objects import layers, lens_panels
+
+GRID_COLUMNS = 48
+LLM_FILTER = 'span.type : "genai"'
+
+
+def _ids(objects: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    return {(obj["type"], obj["id"]) for obj in objects}
+
+
+def test_ids_are_stable_prefixed_and_unique(sources: list[dict[str, Any]]) -> None:
+    ids = [obj["id"] for obj in sources]
+    assert len(ids) == len(set(ids))
+    assert all(obj_id.startswith("llmobs-") for obj_id in ids)
+    assert {obj["type"] for obj in sources} == {"index-pattern", "search", "dashboard"}
+
+
+def test_objects_declare_the_8x_format(sources: list[dict[str, Any]]) -> None:
+    for obj in sources:
+        assert obj["coreMigrationVersion"] == "8.8.0", obj["id"]
+        assert obj["typeMigrationVersion"].split(".")[0] in {"7", "8"}, obj["id"]
+
+
+def test_exported_references_resolve(exported: list[dict[str, Any]]) -> None:
+    known = _ids(exported)
+    for obj in exported:
+        for ref in obj["references"]:
+            assert (ref["type"], ref["id"]) in known, (obj["id"], ref)
+
+
+def test_data_views_cover_traces_and_metrics(sources: list[dict[str, Any]]) -> None:
+    titles = {obj["attributes"]["title"] for obj in sources if obj["type"] == "index-pattern"}
+    assert titles == {"traces-apm*", "metrics-apm.app*"}
+
+
+def test_every_lens_layer_has_a_data_view_reference(dashboards: list[dict[str, Any]]) -> None:
+    for dashboard in dashboards:
+        for panel in lens_panels(dashboard):
+            refs = {r["name"]: r for r in panel["embeddableConfig"]["attributes"]["references"]}
+            for layer_id in layers(panel):
+                ref = refs[f"indexpattern-datasource-layer-{layer_id}"]
+                assert ref["type"] == "index-pattern"
+
+
+def test_dashboard_references_carry_each_lens_panel_prefix(exported: list[dict[str, Any]]) -> None:
+    for dashboard in (obj for obj in exported if obj["type"] == "dashboard"):
+        names = {ref["name"] for ref in dashboard["references"]}
+        panels = json.loads(dashboard["attributes"]["panelsJSON"])
+        for panel in panels:
+            if panel["type"] == "lens":
+                for ref in panel["embeddableConfig"]["attributes"]["references"]:
+                    assert f"{panel['panelIndex']}:{ref['name']}" in names
+            else:
+                assert f"{panel['panelIndex']}:{panel['panelRefName']}" in names
+
+
+def test_every_saved_search_is_placed_on_a_dashboard(exported: list[dict[str, Any]]) -> None:
+    searches = {obj["id"] for obj in exported if obj["type"] == "search"}
+    placed = {
+        ref["id"]
+        for obj in exported
+        if obj["type"] == "dashboard"
+        for ref in obj["references"]
+        if ref["type"] == "search"
+    }
+    assert searches and searches == placed
+
+
+def test_panel_grid_is_valid_and_panels_do_not_overlap(dashboards: list[dict[str, Any]]) -> None:
+    for dashboard in dashboards:
+        cells: set[tuple[int, int]] = set()
+        indices = [panel["panelIndex"] for panel in dashboard["attributes"]["panelsJSON"]]
+        assert len(indices) == len(set(indices))
+        for panel in dashboard["attributes"]["panelsJSON"]:
+            grid = panel["gridData"]
+            assert grid["i"] == panel["panelIndex"]
+            assert grid["x"] >= 0 and grid["x"] + grid["w"] <= GRID_COLUMNS
+            area = {
+                (x, y)
+                for x in range(grid["x"], grid["x"] + grid["w"])
+                for y in range(grid["y"], grid["y"] + grid["h"])
+            }
+            assert not cells & area, panel["panelIndex"]
+            cells |= area
+
+
+def _accessors(visualization: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for key in ("metricAccessor", "xAccessor", "splitAccessor"):
+        if key in visualization:
+            found.add(visualization[key])
+    found |= set(visualization.get("accessors", []))
+    for key in ("primaryGroups", "metrics"):
+        found |= set(visualization.get(key, []))
+    found |= {column["columnId"] for column in visualization.get("columns", [])}
+    for layer in visualization.get("layers", []):
+        found |= _accessors(layer)
+    return found
+
+
+def test_visualizations_point_at_existing_columns(dashboards: list[dict[str, Any]]) -> None:
+    for dashboard in dashboards:
+        for panel in lens_panels(dashboard):
+            state = panel["embeddableConfig"]["attributes"]["state"]
+            columns = {cid for layer in layers(panel).values() for cid in layer["columns"]}
+            used = _accessors(state["visualization"])
+            assert used and used <= columns, panel["panelIndex"]
+            for layer in layers(panel).values():
+                assert sorted(layer["columnOrder"]) == sorted(layer["columns"])
+                for column in layer["columns"].values():
+                    order_by = column.get("params", {}).get("orderBy", {})
+                    assert order_by.get("columnId", next(iter(columns))) in columns
+
+
+def test_exported_layers_list_every_helper_column(exported: list[dict[str, Any]]) -> None:
+    for dashboard in (obj for obj in exported if obj["type"] == "dashboard"):
+        for panel in json.loads(dashboard["attributes"]["panelsJSON"]):
+            if panel["type"] != "lens":
+                continue
+            for layer in layers(panel).values():
+                assert sorted(layer["columnOrder"]) == sorted(layer["columns"])
+                for column in layer["columns"].values():
+                    for ref in column.get("references", []):
+                        assert ref in layer["columns"]
+
+
+def test_main_dashboard_panels_read_llm_spans_only(dashboards: list[dict[str, Any]]) -> None:
+    (main,) = [d for d in dashboards if d["attributes"]["title"] == "LLM Observability"]
+    for panel in lens_panels(main):
+        attributes = panel["embeddableConfig"]["attributes"]
+        views = {ref["id"] for ref in attributes["references"]}
+        if views == {"llmobs-traces-apm"}:
+            assert LLM_FILTER in attributes["state"]["query"]["query"], panel["panelIndex"]
+
+
+def test_saved_searches_read_llm_spans(sources: list[dict[str, Any]]) -> None:
+    for search in (obj for obj in sources if obj["type"] == "search"):
+        source = search["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"]
+        assert LLM_FILTER in source["query"]["query"]
+        assert "trace.id" in search["attributes"]["columns"]
+
+
+def test_issue_panels_are_present(dashboards: list[dict[str, Any]]) -> None:
+    titles = {p["title"] for d in dashboards for p in d["attributes"]["panelsJSON"]}
+    for expected in (
+        "Total cost (USD)",
+        "LLM calls",
+        "Input tokens",
+        "Output tokens",
+        "Average cost per call (USD)",
+        "Error rate",
+        "Unpriced calls",
+        "Cost distribution by model",
+        "Tokens per dollar by model",
+        "Rate-limited (429) LLM calls over time",
+        "Top pseudonymous users by cost",
+        "Cost per workflow run",
+        "Sommelier pairing attempts (retries)",
+        "Agent spans by refinement round",
+    ):
+        assert expected in titles
