@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -131,21 +132,42 @@ def app_env(receiver: OtlpFileReceiver, app_port: int, sim_port: int) -> dict[st
     return env
 
 
-def run_demo(out_dir: Path, requests: int, concurrency: int, seed: int | None) -> Summary:
+@dataclass(frozen=True)
+class DemoOptions:
+    """How much load and how unreliable the simulated providers are."""
+
+    out_dir: Path
+    requests: int = 30
+    concurrency: int = 4
+    seed: int | None = None
+    fault_rate: float = 0.03
+    latency_scale: float = 0.0
+
+
+def llmsim_argv(port: int, options: DemoOptions) -> list[str]:
+    """llmsim on loopback; the fault rate is split between 429s and 500s (the app retries them)."""
+    half = f"{options.fault_rate / 2:g}"
+    return [
+        sys.executable, "-m", "llmsim", "--host", "127.0.0.1", "--port", str(port),
+        "--latency-scale", f"{options.latency_scale:g}", "--seed", str(options.seed or 0),
+        "--fault-rate-429", half, "--fault-rate-500", half, "--retry-after-s", "0.2",
+    ]  # fmt: skip
+
+
+def run_demo(options: DemoOptions) -> Summary:
     """Start everything, drive the load, wait for the telemetry; return the load summary."""
+    out_dir = options.out_dir
     telemetry = out_dir / "telemetry.jsonl"
     telemetry.unlink(missing_ok=True)
-    python = sys.executable
     with ExitStack() as stack:
         receiver = OtlpFileReceiver(telemetry).start()
         stack.callback(receiver.stop)
         print(f"  OTLP file receiver on {receiver.endpoint} → {telemetry}", file=sys.stderr)
         sim_port, app_port = free_port(), free_port()
-        sim_argv = [python, "-m", "llmsim", "--host", "127.0.0.1", "--port", str(sim_port)]
         stack.enter_context(
             service(
                 "llmsim",
-                [*sim_argv, "--latency-scale", "0"],
+                llmsim_argv(sim_port, options),
                 dict(os.environ),
                 f"http://127.0.0.1:{sim_port}/health",
                 out_dir / "logs" / "llmsim.log",
@@ -155,14 +177,20 @@ def run_demo(out_dir: Path, requests: int, concurrency: int, seed: int | None) -
         app = stack.enter_context(
             service(
                 "app",
-                [python, "-m", "app"],
+                [sys.executable, "-m", "app"],
                 app_env(receiver, app_port, sim_port),
                 f"http://127.0.0.1:{app_port}/ready",
                 out_dir / "logs" / "app.log",
                 90,
             )
         )
-        plan = Plan(f"http://127.0.0.1:{app_port}", requests, None, concurrency, seed=seed)
+        plan = Plan(
+            f"http://127.0.0.1:{app_port}",
+            options.requests,
+            None,
+            options.concurrency,
+            seed=options.seed,
+        )
         summary = run(plan)
         print(summary.render())
         wait_quiet(receiver, quiet_s=2.0, max_s=20.0)
@@ -182,11 +210,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4, choices=range(1, 17), metavar="1..16")
     parser.add_argument("--out-dir", type=Path, default=REPO / "out" / "demo")
     parser.add_argument("--seed", type=int, default=None, help="repeatable request sequence")
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.03, help="share of LLM calls llmsim fails (0..0.5)"
+    )
+    parser.add_argument(
+        "--latency-scale", type=float, default=0.0, help="llmsim latency, 1 = realistic (0..2)"
+    )
     args = parser.parse_args(argv)
+    if not 0 <= args.fault_rate <= 0.5:
+        parser.error(f"--fault-rate {args.fault_rate} must be between 0 and 0.5")
+    if not 0 <= args.latency_scale <= 2:
+        parser.error(f"--latency-scale {args.latency_scale} must be between 0 and 2")
+    options = DemoOptions(
+        args.out_dir,
+        args.requests,
+        args.concurrency,
+        args.seed,
+        args.fault_rate,
+        args.latency_scale,
+    )
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
     print("demo: starting llmsim, the app and the OTLP file receiver", file=sys.stderr)
     try:
-        summary = run_demo(args.out_dir, args.requests, args.concurrency, args.seed)
+        summary = run_demo(options)
     except DemoError as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 def _bars(ax: Axes, rows: list[Row], values: list[float], title: str, unit: str) -> None:
     labels = [r.key for r in rows]
     ax.barh(labels, values, color="#1BA9F5")
+    ax.set_xlim(left=0, right=max([*values, 0.0]) * 1.05 or 1.0)
     ax.invert_yaxis()
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(unit, fontsize=8)

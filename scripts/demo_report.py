@@ -157,7 +157,7 @@ class Row:
             span.number("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
         )
         self.cost_usd += span.number("gen_ai.cost.total_usd")
-        self.unpriced += span.text("gen_ai.cost.status") not in ("priced", NONE)
+        self.unpriced += span.text("gen_ai.cost.status") == "unpriced"
         self.durations.append(span.duration_ms)
 
     def close(self) -> Row:
