@@ -79,7 +79,7 @@ class ModelPricing:
         if self.tiered:
             listed = _tiered_rates(self._entry, input_tokens)
             if listed is not None:
-                return listed
+                return _halved(listed) if batch else listed
         cut = bisect.bisect_right if self.inclusive else bisect.bisect_left
         key = (tier, batch, cut(self._boundaries, input_tokens))
         hit = self._memo.get(key)
@@ -241,6 +241,11 @@ def _tiered_rates(entry: Entry, tokens: int) -> Rates | None:
         cache_write_1h=write_1h or write or 0.0,
         reasoning=reasoning,
     )
+
+
+def _halved(rates: Rates) -> Rates:
+    """Batch price of a tiered model: half its tier rates (LiteLLM's batch convention)."""
+    return Rates(*(getattr(rates, f) / 2 for f in Rates.__slots__))
 
 
 def _tier_value(tier: Mapping[str, Any], key: str, default: float | None) -> float | None:
