@@ -5,8 +5,9 @@
 
 Each request carries attribution headers (X-Feature, X-Team, X-Tenant-Id, X-User-Id) drawn from a
 small fixed population, so dashboards have something to split by. Bounded in count and time, and
-it only talks to loopback or compose service names. One self-contained file (stdlib, httpx, tqdm)
-so it runs unchanged in the app's image with scripts/ mounted. Exit 1 when nothing succeeded.
+it only talks to loopback or compose service names. Needs only the stdlib, httpx and tqdm, and
+loadgen_scenarios.py next to it (the mix), so it runs in the app's image with scripts/ mounted.
+Flags default from LOADGEN_* variables. Exit 1 when nothing succeeded, 2 on bad arguments.
 """
 
 from __future__ import annotations
@@ -14,134 +15,25 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import math
+import os
 import random
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from loadgen_scenarios import DEFAULT_MIX, PROVIDERS, SCENARIOS, attribution_headers, parse_mix
 from tqdm import tqdm
 
 MAX_REQUESTS = 10_000
 MAX_DURATION_S = 3_600
 MAX_CONCURRENCY = 32
-DEFAULT_MIX = "generate=5,compare=2,batch=1,menu=2"
-PROVIDERS = ("openai", "anthropic")
-# Small fixed population: each feature belongs to one team; each user to one tenant.
-FEATURE_TEAM = {
-    "recipe-assistant": "consumer-app",
-    "meal-planner": "consumer-app",
-    "provider-eval": "platform",
-    "catalog-import": "content",
-    "menu-designer": "catering",
-    "catering-quotes": "catering",
-}
-SCENARIO_FEATURES = {
-    "generate": ("recipe-assistant", "meal-planner"),
-    "compare": ("provider-eval",),
-    "batch": ("catalog-import", "meal-planner"),
-    "menu": ("menu-designer", "catering-quotes"),
-}
-TENANTS = ("acme-foods", "bistro-group", "home-cooks")
-USERS = tuple(f"user-{n:02d}" for n in range(1, 13))
-DISHES = (
-    ("Pad Thai", "Thai"),
-    ("Risotto ai funghi", "Italian"),
-    ("Chicken tikka masala", "Indian"),
-    ("Ratatouille", "French"),
-    ("Tacos al pastor", "Mexican"),
-    ("Bibimbap", "Korean"),
-    ("Shakshuka", "Middle Eastern"),
-    ("Ramen", "Japanese"),
-)
-DIETS = ("vegetarian", "vegan", "gluten-free", "dairy-free", "nut-free")
-MENU_TYPES = ("dinner", "lunch", "tasting", "brunch")
-BUDGETS = ("budget", "moderate", "premium")
-SEASONS = ("spring", "summer", "autumn", "winter")
-OCCASIONS = ("birthday", "wedding", "corporate event", "family dinner")
-
-
-def _diets(rng: random.Random) -> list[str]:
-    return rng.sample(DIETS, k=rng.choice((0, 0, 1, 2)))
-
-
-def generate_body(rng: random.Random, providers: tuple[str, ...]) -> dict[str, Any]:
-    """Body of POST /recipe/generate."""
-    dish, cuisine = rng.choice(DISHES)
-    return {
-        "provider": rng.choice(providers),
-        "dish_name": dish,
-        "cuisine_type": cuisine,
-        "dietary_restrictions": _diets(rng),
-        "servings": rng.randint(1, 8),
-    }
-
-
-def compare_body(rng: random.Random, providers: tuple[str, ...]) -> dict[str, Any]:
-    """Body of POST /recipe/compare (the app asks both providers)."""
-    body = generate_body(rng, providers)
-    body.pop("provider")
-    return body
-
-
-def batch_body(rng: random.Random, providers: tuple[str, ...]) -> dict[str, Any]:
-    """Body of POST /recipe/batch: two or three recipes, providers mixed."""
-    return {"recipes": [generate_body(rng, providers) for _ in range(rng.randint(2, 3))]}
-
-
-def menu_body(rng: random.Random, providers: tuple[str, ...]) -> dict[str, Any]:
-    """Body of POST /menu/design (the multi-agent workflow)."""
-    return {
-        "cuisine": rng.choice(DISHES)[1],
-        "menu_type": rng.choice(MENU_TYPES),
-        "courses": rng.randint(2, 4),
-        "dietary_requirements": _diets(rng),
-        "budget": rng.choice(BUDGETS),
-        "season": rng.choice(SEASONS),
-        "occasion": rng.choice(OCCASIONS),
-    }
-
-
-Builder = Callable[[random.Random, tuple[str, ...]], dict[str, Any]]
-SCENARIOS: dict[str, tuple[str, Builder]] = {
-    "generate": ("/recipe/generate", generate_body),
-    "compare": ("/recipe/compare", compare_body),
-    "batch": ("/recipe/batch", batch_body),
-    "menu": ("/menu/design", menu_body),
-}
-
-
-def attribution_headers(rng: random.Random, scenario: str) -> dict[str, str]:
-    """X-Feature/X-Team/X-Tenant-Id/X-User-Id from the fixed population."""
-    feature = rng.choice(SCENARIO_FEATURES[scenario])
-    user = rng.choice(USERS)
-    return {
-        "X-Feature": feature,
-        "X-Team": FEATURE_TEAM[feature],
-        "X-Tenant-Id": TENANTS[USERS.index(user) % len(TENANTS)],
-        "X-User-Id": user,
-    }
-
-
-def parse_mix(text: str) -> dict[str, int]:
-    """Parse "generate=5,menu=2" into weights; ValueError naming the bad part."""
-    weights: dict[str, int] = {}
-    for part in (p.strip() for p in text.split(",") if p.strip()):
-        name, sep, weight = part.partition("=")
-        if name not in SCENARIOS:
-            raise ValueError(f"--mix: unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
-        if not sep or not weight.isdigit():
-            raise ValueError(f"--mix: {part!r} needs a whole-number weight, e.g. {name}=2")
-        weights[name] = int(weight)
-    if not any(weights.values()):
-        raise ValueError("--mix: at least one scenario needs a weight above 0")
-    return weights
 
 
 def check_base_url(url: str) -> str:
@@ -333,9 +225,24 @@ def _bounded(kind: type[int] | type[float], low: float, high: float) -> Callable
     return parse
 
 
-def parse_args(argv: list[str] | None) -> tuple[Plan, float]:
-    """Parse the command line into a Plan and the readiness wait (seconds)."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+# Environment variables (e.g. from .env) that supply defaults; a flag on the command line wins.
+ENV_FLAGS = {
+    "LOADGEN_BASE_URL": "--base-url",
+    "LOADGEN_REQUESTS": "--requests",
+    "LOADGEN_DURATION": "--duration",
+    "LOADGEN_CONCURRENCY": "--concurrency",
+    "LOADGEN_MIX": "--mix",
+    "LOADGEN_PROVIDERS": "--providers",
+    "LOADGEN_SEED": "--seed",
+}
+
+
+def _parser(exit_on_error: bool = True) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Defaults come from " + ", ".join(ENV_FLAGS) + " when set.",
+        exit_on_error=exit_on_error,
+    )
     parser.add_argument("--base-url", default="http://127.0.0.1:5001", help="the app")
     parser.add_argument(
         "--requests", type=_bounded(int, 1, MAX_REQUESTS), help="how many (default 50)"
@@ -354,7 +261,29 @@ def parse_args(argv: list[str] | None) -> tuple[Plan, float]:
         "--wait-ready", type=_bounded(float, 0, 600), default=0.0, help="poll /ready, s"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def env_arguments(env: Mapping[str, str], parser: argparse.ArgumentParser) -> list[str]:
+    """The LOADGEN_* variables that are set, as flags; a bad value stops with the variable named."""
+    checker = _parser(exit_on_error=False)
+    flags: list[str] = []
+    for name, flag in ENV_FLAGS.items():
+        value = env.get(name, "").strip()
+        if value:
+            try:
+                checker.parse_args([flag, value])
+            except argparse.ArgumentError as exc:
+                parser.error(f"{name}={value!r}: {exc.message}")
+            flags += [flag, value]
+    return flags
+
+
+def parse_args(argv: list[str] | None, env: Mapping[str, str] | None = None) -> tuple[Plan, float]:
+    """Parse LOADGEN_* variables then the command line into a Plan and the readiness wait (s)."""
+    parser = _parser()
+    from_env = env_arguments(os.environ if env is None else env, parser)
+    args = parser.parse_args([*from_env, *(sys.argv[1:] if argv is None else argv)])
     providers = tuple(p.strip() for p in args.providers.split(",") if p.strip())
     try:
         if not providers or set(providers) - set(PROVIDERS):

@@ -6,17 +6,19 @@ import random
 
 import pytest
 from loadgen import (
-    FEATURE_TEAM,
-    SCENARIOS,
-    TENANTS,
-    USERS,
     Outcome,
     Plan,
     Summary,
     _Dispatcher,
-    attribution_headers,
     check_base_url,
     parse_args,
+)
+from loadgen_scenarios import (
+    FEATURE_TEAM,
+    SCENARIOS,
+    TENANTS,
+    USERS,
+    attribution_headers,
     parse_mix,
 )
 from pydantic import BaseModel
@@ -111,12 +113,30 @@ def test_command_line_bounds_stop_with_exit_code_2(capsys: pytest.CaptureFixture
         ["--base-url", "http://example.com"],
     ):
         with pytest.raises(SystemExit) as caught:
-            parse_args(argv)
+            parse_args(argv, env={})
         assert caught.value.code == 2
         assert argv[0] in capsys.readouterr().err
-    plan, wait = parse_args(["--duration", "5"])
+    plan, wait = parse_args(["--duration", "5"], env={})
     assert (plan.requests, plan.duration_s, wait) == (None, 5.0, 0.0)
-    assert parse_args([])[0].requests == 50
+    assert parse_args([], env={})[0].requests == 50
+
+
+def test_loadgen_variables_give_defaults_and_flags_win(capsys: pytest.CaptureFixture[str]) -> None:
+    env = {
+        "LOADGEN_BASE_URL": "http://app:5001",
+        "LOADGEN_REQUESTS": "20",
+        "LOADGEN_CONCURRENCY": "3",
+        "LOADGEN_MIX": "menu=1",
+        "LOADGEN_PROVIDERS": "anthropic",
+        "LOADGEN_DURATION": "",
+    }
+    plan, _ = parse_args(["--concurrency", "5"], env=env)
+    assert (plan.base_url, plan.requests, plan.concurrency) == ("http://app:5001", 20, 5)
+    assert (plan.mix, plan.providers, plan.duration_s) == ({"menu": 1}, ("anthropic",), None)
+    with pytest.raises(SystemExit) as caught:
+        parse_args([], env={"LOADGEN_CONCURRENCY": "99"})
+    assert caught.value.code == 2
+    assert "LOADGEN_CONCURRENCY='99'" in capsys.readouterr().err
 
 
 def test_dispatcher_stops_at_the_count_and_at_the_deadline() -> None:
