@@ -69,3 +69,27 @@ test-pipeline: venv pipeline-tools ## tier 3: the app + llmsim through the real 
 kibana-export: venv ## write the importable NDJSON of kibana/ (data views, searches, dashboards): make kibana-export OUT=FILE
 	@test -n "$(OUT)" || { echo "make kibana-export: set OUT=FILE (e.g. OUT=out/kibana.ndjson)" >&2; exit 2; }
 	@$(PY) -m scripts.kibana_export --out "$(OUT)"
+
+# ---------------------------------------------------------------- demo, load generator, replay
+# `make load` drives a running app (compose or `python -m app`): LOADGEN_* lines of .env are the
+# defaults, LOAD_ARGS adds flags (e.g. LOAD_ARGS="--requests 200 --concurrency 8").
+# `make demo` needs no Docker: llmsim + app + OTLP file receiver + short load, then the report.
+# `make replay` sends an OTLP JSON-lines file anywhere; headers (e.g. the bearer token) come from
+# OTEL_EXPORTER_OTLP_HEADERS in the environment, never from the command line.
+.PHONY: load demo replay
+LOAD_ARGS   ?=
+DEMO_ARGS   ?=
+REPLAY_ARGS ?=
+replay: FILE ?= out/demo/telemetry.jsonl
+
+load: venv ## drive the running app with the scenario mix (LOADGEN_* from .env; LOAD_ARGS="--requests 200")
+	@set -a; if [ -f .env ]; then eval "$$(grep -E '^(LOADGEN_[A-Z_]+|APP_PORT)=' .env)"; fi; set +a; \
+	LOADGEN_BASE_URL="$${LOADGEN_BASE_URL:-http://127.0.0.1:$${APP_PORT:-5001}}" \
+	$(PY) scripts/loadgen.py $(LOAD_ARGS)
+
+demo: venv ## no Docker: llmsim + app + OTLP file receiver + load; report, out/demo/report.png (DEMO_ARGS=...)
+	@$(PY) scripts/demo.py $(DEMO_ARGS)
+
+replay: venv ## send an OTLP JSON-lines file: make replay ENDPOINT=http://host:4318 [FILE=out/demo/telemetry.jsonl]
+	@test -n "$(ENDPOINT)" || { echo "make replay: set ENDPOINT=<OTLP/HTTP base URL>, e.g. ENDPOINT=http://127.0.0.1:4318" >&2; exit 2; }
+	@$(PY) scripts/replay.py "$(FILE)" --endpoint "$(ENDPOINT)" $(REPLAY_ARGS)

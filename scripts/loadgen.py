@@ -222,6 +222,7 @@ def _bounded(kind: type[int] | type[float], low: float, high: float) -> Callable
             raise argparse.ArgumentTypeError(f"{text} is outside {low:g}..{high:g}")
         return value
 
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
     return parse
 
 
