@@ -149,6 +149,11 @@ class _Dispatcher:
         self._names = [n for n, w in plan.mix.items() if w > 0]
         self._weights = [plan.mix[n] for n in self._names]
 
+    def cancel(self) -> None:
+        """Issue nothing more."""
+        with self._lock:
+            self._limit = 0
+
     def next(self) -> tuple[str, dict[str, Any], dict[str, str]] | None:
         with self._lock:
             if self._issued >= self._limit or time.monotonic() >= self._deadline:
@@ -194,8 +199,13 @@ def run(plan: Plan) -> Summary:
         httpx.Client(base_url=plan.base_url, timeout=plan.timeout_s, limits=limits) as client,
         ThreadPoolExecutor(max_workers=plan.concurrency) as pool,
     ):
-        for future in [pool.submit(worker, client) for _ in range(plan.concurrency)]:
-            future.result()
+        futures = [pool.submit(worker, client) for _ in range(plan.concurrency)]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:  # Ctrl-C or SIGTERM: hand out nothing more, let in-flight finish
+            dispatcher.cancel()
+            raise
     bar.close()
     summary.elapsed_s = time.perf_counter() - started
     return summary
