@@ -1,0 +1,92 @@
+"""Child processes of the pipeline tier: started with their logs in files, always stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    """A port that was free a moment ago on 127.0.0.1 (for programs that cannot report port 0)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Process:
+    """A running child process and the file its stdout and stderr go to."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_tail(self, chars: int = 4000) -> str:
+        """The end of the process's log, for failure messages."""
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+    def check_alive(self) -> None:
+        """Fail with the log's tail if the process has exited."""
+        if self.popen.poll() is not None:
+            raise RuntimeError(
+                f"{self.name} exited with {self.popen.returncode}:\n{self.log_tail()}"
+            )
+
+    def stop(self) -> None:
+        """SIGTERM the process group, then SIGKILL it after 10 s; idempotent."""
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+
+
+def start(name: str, argv: Sequence[str], env: Mapping[str, str], log_dir: Path) -> Process:
+    """Start argv in its own process group (so stop() reaches its workers too)."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("wb") as log:
+        popen = subprocess.Popen(  # argv built by the harness, no shell
+            list(argv),
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return Process(name=name, popen=popen, log_path=log_path)
+
+
+def wait_until(
+    condition: Callable[[], bool], what: str, process: Process, timeout: float = 30.0
+) -> None:
+    """Poll condition every 0.1 s; fail naming `what` (and the log) if it stays false."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        process.check_alive()
+        if condition():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} not after {timeout} s; {process.name} log:\n{process.log_tail()}")
+
+
+def http_ok(url: str) -> Callable[[], bool]:
+    """A condition: GET url answers 200."""
+
+    def check() -> bool:
+        try:
+            return httpx.get(url, timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    return check
