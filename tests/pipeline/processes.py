@@ -13,6 +13,9 @@ from pathlib import Path
 
 import httpx
 
+# Children run from the repository root, so `python -m app` imports this checkout's code.
+REPO = Path(__file__).resolve().parents[2]
+
 
 def free_port() -> int:
     """A port that was free a moment ago on 127.0.0.1 (for programs that cannot report port 0)."""
@@ -59,6 +62,7 @@ def start(name: str, argv: Sequence[str], env: Mapping[str, str], log_dir: Path)
         popen = subprocess.Popen(  # argv built by the harness, no shell
             list(argv),
             env=dict(env),
+            cwd=REPO,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
