@@ -51,6 +51,8 @@ class ElasticState:
     rules: dict[str, Any] = field(default_factory=dict)
     imports: list[bytes] = field(default_factory=list)
     import_errors: list[dict[str, Any]] = field(default_factory=list)
+    # answers of POST /traces-apm*/_search, in order (scripts/verify.py)
+    search_answers: list[Any] = field(default_factory=list)
     # path prefix -> number of 503 answers still to give before behaving normally
     unavailable: dict[str, int] = field(default_factory=dict)
 
@@ -170,6 +172,8 @@ class FakeElastic:
                 for n, idx in s.data_streams.items()
             ]
             return 200, {"data_streams": streams}
+        if path == "/traces-apm*/_search":
+            return 200, s.search_answers.pop(0)
         if m := re.fullmatch(r"/([^/]+)/_mapping/field/(.+)", path):
             return 200, self._field_mapping(m.group(1), m.group(2).split(","))
         if m := re.fullmatch(r"/([^/]+)/_rollover", path):
@@ -226,6 +230,12 @@ class FakeElastic:
         return copy
 
     def _field_mapping(self, index: str, fields: list[str]) -> dict[str, Any]:
+        if index.endswith("*"):
+            return {
+                name: self._field_mapping(name, fields)[name]
+                for name in self.state.index_mappings
+                if name.removeprefix(".ds-").startswith(index[:-1])
+            }
         mapping = self.state.index_mappings.get(index, {})
         found = {
             f: {"full_name": f, "mapping": {f.rsplit(".", 1)[1]: mapping[f]}}
