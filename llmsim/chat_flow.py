@@ -47,7 +47,8 @@ def handle_chat(ex: Exchange, state: SimState, provider: Provider) -> None:
         header_fault = parse_fault_header(ex.headers.get("x-llmsim-fault"))
         forced = parse_scenario(ex.headers.get("x-llmsim-scenario"))
     except BodyTooLargeError as exc:
-        ex.send_error_reply(provider.too_large(exc.size, settings.max_body_bytes), close=True)
+        reply = provider.too_large(exc.size, settings.max_body_bytes)
+        ex.send_error_reply(reply, close=not exc.drained)
         state.stats.record(provider.name, "-", None, 413)
         return
     except WireError as exc:

@@ -146,19 +146,13 @@ def from_sources(env: Mapping[str, str], cli: Mapping[str, Any]) -> Settings:
     for key, value in cli.items():
         if value is not None:
             values[key] = _decode_env(key, value) if key == "latency_profiles" else value
+    if isinstance(values.get("latency_profiles"), dict):
+        # profiles given by the user override the defaults family by family
+        values["latency_profiles"] = {**DEFAULT_LATENCY, **values["latency_profiles"]}
     try:
-        settings = Settings.model_validate(values)
+        return Settings.model_validate(values)
     except ValidationError as err:
-        raise ConfigError(_describe(err, "cli" if cli else "env")) from None
-    _merge_default_profiles(settings)
-    return settings
-
-
-def _merge_default_profiles(settings: Settings) -> None:
-    """Profiles given by the user override the defaults family by family."""
-    merged = dict(DEFAULT_LATENCY)
-    merged.update(settings.latency_profiles)
-    settings.latency_profiles = merged
+        raise ConfigError(_describe(err, "cli" if any(cli.values()) else "env")) from None
 
 
 def updated(current: Settings, patch: object) -> Settings:

@@ -11,13 +11,17 @@ from http.server import BaseHTTPRequestHandler
 
 from llmsim.wire import ErrorReply, Frame
 
+DRAIN_FACTOR = 16
+DRAIN_CHUNK = 1 << 16
+
 
 class BodyTooLargeError(Exception):
-    """The declared body exceeds the configured limit."""
+    """The declared body exceeds the configured limit; `drained` if it was read and discarded."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, drained: bool) -> None:
         super().__init__(size)
         self.size = size
+        self.drained = drained
 
 
 class Exchange:
@@ -32,11 +36,22 @@ class Exchange:
         self.responded = False
 
     def read_body(self, limit: int) -> bytes:
-        """The request body; BodyTooLargeError (without reading it) when over limit."""
+        """The request body; BodyTooLargeError when over limit.
+
+        A body up to DRAIN_FACTOR times the limit is read and discarded first, so the client,
+        which sends its whole body before reading, gets the 413 instead of a reset connection.
+        """
         raw = self.headers.get("content-length", "0").strip() or "0"
         size = int(raw) if raw.isdigit() else 0
         if size > limit:
-            raise BodyTooLargeError(size)
+            drained = size <= limit * DRAIN_FACTOR
+            left = size if drained else 0
+            while left > 0:
+                got = self._h.rfile.read(min(DRAIN_CHUNK, left))
+                if not got:
+                    break
+                left -= len(got)
+            raise BodyTooLargeError(size, drained)
         return self._h.rfile.read(size) if size else b""
 
     def _head(self, status: int, headers: Mapping[str, str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -35,6 +36,14 @@ class SimServer(ThreadingHTTPServer):
         self.state = SimState(settings)
         super().__init__((settings.host, settings.port), Handler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that vanished mid-connection is routine; anything else is logged in full."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            log.debug("connection from %s ended: %r", client_address, exc)
+            return
+        log.exception("unexpected error serving %s", client_address)
+
     @property
     def base_url(self) -> str:
         """http://host:port of the bound socket (the real port when 0 was asked for)."""
@@ -54,6 +63,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "llmsim"
     sys_version = ""
     timeout = IDLE_TIMEOUT_S
+    disable_nagle_algorithm = True
     server: SimServer
 
     def do_GET(self) -> None:

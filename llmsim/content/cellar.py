@@ -14,9 +14,15 @@ _STYLE_HINTS = (
 )
 
 
+def _dish_part(prompt: str) -> str:
+    """The line that names the dish to pair, without any house approach appended to it."""
+    lines = [line for line in prompt.lower().splitlines() if "pair" in line] or [prompt.lower()]
+    return lines[0].split("approach")[0]
+
+
 def wine_style(prompt: str) -> str:
-    """Sparkling, white, red or sweet, from the course/dish words in the prompt."""
-    lowered = prompt.lower()
+    """Sparkling, white, red or sweet, from the course/dish words of the pairing request."""
+    lowered = _dish_part(prompt)
     for style, words in _STYLE_HINTS:
         if any(word in lowered for word in words):
             return style

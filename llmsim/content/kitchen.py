@@ -7,10 +7,15 @@ import re
 
 from llmsim.content import banks
 
-_RECIPE_FOR = re.compile(r"recipe for (?:an? |the )?[\"']?([^\n.,;:!?\"']{2,80})", re.IGNORECASE)
+_RECIPE_FOR = re.compile(r"recipe for (?:an? |the )?[\"']?([^\n.,;:!?\"'()]{2,120})", re.IGNORECASE)
+_DISH_END = re.compile(
+    r"\s+(?:that|which|for|serving|to serve|following|according|based on|against|per)\b.*$",
+    re.IGNORECASE,
+)
 _TITLE = re.compile(r"\bTITLE:\s*([^\n]+)", re.IGNORECASE)
 _DISH = re.compile(r"\bdish(?: name)?:\s*[\"']?([^\n\"']{2,80})", re.IGNORECASE)
-_SERVES = re.compile(r"serves\s+(\d+)|(\d+)\s+(?:servings|guests|people|portions)", re.IGNORECASE)
+_FEEDBACK = re.compile(r"feedback:\s*([^\n]{3,300})", re.IGNORECASE)
+_SERVES = re.compile(r"serves:?\s+(\d+)|(\d+)\s+(?:servings|guests|people|portions)", re.IGNORECASE)
 
 PANTRY = (
     "extra-virgin olive oil",
@@ -49,7 +54,9 @@ def dish_of(prompt: str) -> str:
     for pattern in (_RECIPE_FOR, _TITLE, _DISH):
         match = pattern.search(prompt)
         if match:
-            return match.group(1).strip().rstrip(".")
+            dish = _DISH_END.sub("", match.group(1).strip()).strip().rstrip(".")
+            if dish:
+                return dish
     return "Chef's Seasonal Special"
 
 
@@ -78,7 +85,9 @@ def recipe(rng: random.Random, prompt: str) -> str:
     lines += [f"{n}. {step.format(main=main)}" for n, step in enumerate(steps, 1)]
     lines.append(f"SERVES: {servings_of(prompt)}")
     if "revise" in prompt.lower() or "revision" in prompt.lower():
-        lines.append(f"NOTES: Revised per feedback: {rng.choice(FEEDBACK)}.")
+        asked = _FEEDBACK.search(prompt)
+        change = asked.group(1).strip().rstrip(".") if asked else rng.choice(FEEDBACK)
+        lines.append(f"NOTES: Revised per feedback: {change}.")
     return "\n".join(lines)
 
 

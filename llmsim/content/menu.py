@@ -8,17 +8,23 @@ import re
 
 from llmsim.content import banks
 
+_HYPHENATED = re.compile(r"(\d+)-course", re.IGNORECASE)
 _COURSES = re.compile(r"(\d+)[ -]course", re.IGNORECASE)
 MAX_COURSES = 30
 DEFAULT_COURSES = 5
 
 
 def requested_courses(prompt: str) -> int:
-    """The N of "N courses"/"N-course" in the prompt (default 5, at most 30)."""
-    match = _COURSES.search(prompt)
-    if not match:
+    """The N of "N-course" (else "N courses") in the prompt, last mention wins (default 5).
+
+    The last mention, so a retry prompt quoting the previous error ("3 courses instead of 4")
+    before restating the ask still gets the asked count.
+    """
+    matches = _HYPHENATED.findall(prompt) or _COURSES.findall(prompt)
+    if not matches:
         return DEFAULT_COURSES
-    return max(1, min(int(match.group(1)), MAX_COURSES))
+    match = matches[-1]
+    return max(1, min(int(match), MAX_COURSES))
 
 
 def find_word(prompt: str, words: dict[str, tuple[str, ...]] | tuple[str, ...]) -> str | None:
