@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.pipeline.documents import errors, in_trace, llm_spans, metric_samples, transactions
-from tests.pipeline.pipeline import Hit, Pipeline, sources
+from tests.pipeline.pipeline import BASE_CONFIG, Hit, Pipeline, sources
 from tests.pipeline.processes import wait_until
 from tests.pipeline.synthetic import SERVICE, emit
 
@@ -63,3 +63,16 @@ def test_a_wrong_secret_token_is_refused(pipeline_factory: Callable[..., Any]) -
     wait_until(lambda: "Unauthenticated" in log.read_text(), "refusal", pipeline.collector)
     assert "missing or invalid secret token" in log.read_text()
     assert pipeline.hits() == []
+
+
+def test_debug_overlay_prints_and_still_exports(pipeline_factory: Callable[..., Any]) -> None:
+    overlay = BASE_CONFIG.with_name("otel-collector-config.debug.yaml")
+    pipeline: Pipeline = pipeline_factory(configs=(BASE_CONFIG, overlay))
+    emit(pipeline.otlp_grpc_endpoint)
+    pipeline.wait_for_hits(_complete, "synthetic documents through the overlay")
+    log = pipeline.collector.log_path
+    wait_until(
+        lambda: '"otelcol.component.id": "debug"' in log.read_text(),
+        "debug exporter output",
+        pipeline.collector,
+    )
