@@ -93,3 +93,55 @@ demo: venv ## no Docker: llmsim + app + OTLP file receiver + load; report, out/d
 replay: venv ## send an OTLP JSON-lines file: make replay ENDPOINT=http://host:4318 [FILE=out/demo/telemetry.jsonl]
 	@test -n "$(ENDPOINT)" || { echo "make replay: set ENDPOINT=<OTLP/HTTP base URL>, e.g. ENDPOINT=http://127.0.0.1:4318" >&2; exit 2; }
 	@$(PY) scripts/replay.py "$(FILE)" --endpoint "$(ENDPOINT)" $(REPLAY_ARGS)
+
+# ---------------------------------------------------------------- the Elastic stack (docker compose)
+# `make up` writes .env (random secrets) when absent, builds and starts everything, prints the URLs.
+# Every published port is on 127.0.0.1; ports and secrets come from .env (see .env.example).
+COMPOSE     ?= docker compose
+COMPOSE_BYO := $(COMPOSE) -f docker-compose.yml -f docker-compose.byo.yml
+VERIFY_ARGS ?=
+SERVICE     ?=
+.PHONY: env up up-byo urls down clean setup verify logs test-stack
+
+env: ## create .env from .env.example with strong random secrets (never overwrites; adds new variables)
+	@$(PYTHON) scripts/env_init.py
+
+up: env ## start the whole stack (Elastic, collector, app, llmsim; setup runs once), then print the URLs
+	$(COMPOSE) up -d --build
+	@$(MAKE) --no-print-directory urls
+
+up-byo: env ## bring your own Elastic (LLMOBS_ES_URL, LLMOBS_KIBANA_URL, APM_SERVER_ENDPOINT in .env)
+	$(COMPOSE_BYO) run --rm --build setup
+	$(COMPOSE_BYO) up -d --build app
+
+urls: ## print where everything is
+	@eval "$$(grep -E '^(ES_PORT|KIBANA_PORT|APM_SERVER_PORT|OTLP_HTTP_PORT|OTLP_GRPC_PORT|APP_PORT|LLMSIM_PORT)=' .env)"; \
+	echo "Kibana          http://localhost:$${KIBANA_PORT:-5601}  (user elastic, password: ELASTIC_PASSWORD in .env)"; \
+	echo "  dashboard     http://localhost:$${KIBANA_PORT:-5601}/app/dashboards#/view/llmobs-dashboard-llm-observability"; \
+	echo "  APM service   http://localhost:$${KIBANA_PORT:-5601}/app/apm/services"; \
+	echo "Elasticsearch   http://localhost:$${ES_PORT:-9200}"; \
+	echo "APM Server      http://localhost:$${APM_SERVER_PORT:-8200}  (Bearer ELASTIC_APM_SECRET_TOKEN)"; \
+	echo "OTLP collector  http://localhost:$${OTLP_HTTP_PORT:-4318} (HTTP), localhost:$${OTLP_GRPC_PORT:-4317} (gRPC)"; \
+	echo "demo app        http://localhost:$${APP_PORT:-5001}"; \
+	echo "llmsim          http://localhost:$${LLMSIM_PORT:-8099}"; \
+	echo "Dashboards and rules appear when setup-kibana has finished: $(COMPOSE) logs -f setup-kibana"; \
+	echo "Next: make load, then make verify"
+
+down: ## stop the stack, keep its data
+	$(COMPOSE) --profile load down --remove-orphans
+
+clean: ## stop the stack and DELETE its data volumes (Elasticsearch, Kibana)
+	$(COMPOSE) --profile load down -v --remove-orphans
+
+setup: env ## re-run setup (idempotent): users, traces-apm@custom (+rollover), data view, kibana/ objects, rules
+	$(COMPOSE) run --rm --build setup
+	$(COMPOSE) run --rm --build --no-deps setup-kibana
+
+verify: venv ## query Elasticsearch: LLM spans, total cost, per model; fails on the known traps (VERIFY_ARGS="--since 1h")
+	@$(PY) scripts/verify.py $(VERIFY_ARGS)
+
+logs: ## follow the logs of the stack (SERVICE=app for one service)
+	$(COMPOSE) logs -f --tail=200 $(SERVICE)
+
+test-stack: venv ## tier 4, needs Docker: stack up, load, API checks, setup re-run; always tears down
+	@bash tests/stack/run.sh
