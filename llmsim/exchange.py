@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from llmsim.wire import ErrorReply, Frame
 
 DRAIN_FACTOR = 16
+COALESCE_FRAMES = 64
 DRAIN_CHUNK = 1 << 16
 
 
@@ -113,23 +114,36 @@ class Exchange:
                 **headers,
             },
         )
+        paced = first_delay > 0 or token_delay > 0
+        pending: list[bytes] = []  # unpaced streams go out in a few large writes
         sent_tokens = 0
         try:
             for frame in frames:
                 if frame.tokens:
                     if cut_after_tokens is not None and sent_tokens >= cut_after_tokens:
+                        self._write_chunks(pending)
                         self.drop()
                         return True
                     delay = first_delay if sent_tokens == 0 else token_delay * frame.tokens
                     if delay > 0:
                         time.sleep(delay)
                     sent_tokens += frame.tokens
-                self._h.wfile.write(b"%x\r\n%s\r\n" % (len(frame.data), frame.data))
+                pending.append(frame.data)
+                if paced or len(pending) >= COALESCE_FRAMES:
+                    self._write_chunks(pending)
+            self._write_chunks(pending)
             self._h.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             self._h.close_connection = True
             return False
         return True
+
+    def _write_chunks(self, pending: list[bytes]) -> None:
+        """Write the pending frames as one HTTP chunk and empty the list."""
+        if pending:
+            data = b"".join(pending)
+            self._h.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            pending.clear()
 
     def drop(self) -> None:
         """End the connection without completing the response (a network cut)."""
