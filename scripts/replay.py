@@ -145,7 +145,8 @@ def replay(
         for number, document in read_lines(path):
             try:
                 signal_path = signal_of_line(document)
-                body, content_type = _encode(shift_times(document, offset), signal_path, encoding)
+                moved = shift_times(document, offset) if offset else document
+                body, content_type = _encode(moved, signal_path, encoding)
             except ValueError as exc:
                 result.failures.append(f"line {number}: {exc}")
                 continue
