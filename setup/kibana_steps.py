@@ -23,11 +23,15 @@ KIBANA_HEADERS = {"kbn-xsrf": "llmobs-setup"}
 NdjsonBuilder = Callable[[Path], bytes]
 
 
+# "degraded" still serves the APIs setup uses (a minimal stack may leave a plugin degraded).
+SERVING_LEVELS = frozenset({"available", "degraded"})
+
+
 def kibana_available(response: Any) -> bool:
-    """Ready when /api/status says the overall level is "available"."""
+    """Ready when /api/status says the overall level is available (or merely degraded)."""
     body = response.body if isinstance(response.body, dict) else {}
     level = body.get("status", {}).get("overall", {}).get("level")
-    return bool(response.status == 200 and level == "available")
+    return bool(response.status == 200 and level in SERVING_LEVELS)
 
 
 def ensure_data_view(kibana: ApiClient, path: Path, progress: Progress) -> None:
