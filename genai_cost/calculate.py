@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from genai_cost.rates import tier_key
 from genai_cost.usage import Usage
 
 if TYPE_CHECKING:
-    from genai_cost.database import PricingDatabase
+    from genai_cost.database import Catalog, PricingDatabase
 
 Status = Literal["priced", "unpriced", "no_usage"]
 INPUT_PARTS = ("uncached_input", "cache_read", "cache_write")
@@ -46,6 +46,79 @@ class CostResult:
         }
 
 
+class Evaluation(NamedTuple):
+    """The shared core of calculate_cost and the span processor (no dataclass overhead)."""
+
+    status: Status
+    key: str | None
+    provider: str | None
+    rule: str
+    parts: dict[str, float] | None  # priced only
+    input_usd: float
+    output_usd: float
+
+
+Counts = tuple[int, int, int, int, int, int]  # input, output, read, write, reasoning, write_1h
+
+
+def counts_of(usage: Usage | None) -> Counts | None:
+    """A Usage as the plain tuple evaluate() takes."""
+    if usage is None:
+        return None
+    return (
+        usage.input_tokens,
+        usage.output_tokens,
+        usage.cache_read_tokens,
+        usage.cache_write_tokens,
+        usage.reasoning_tokens,
+        usage.cache_write_1h_tokens,
+    )
+
+
+def evaluate(
+    catalog: Catalog,
+    model: str,
+    provider: str | None,
+    counts: Counts | None,
+    service_tier: str | None,
+    batch: bool,
+) -> Evaluation:
+    """Resolve the model and price validated token counts (inclusive semantics).
+
+    The span processor calls this directly with counts it validated itself, skipping
+    Usage and CostResult construction on the per-span path.
+    """
+    resolution = catalog.resolver.resolve(model, provider)
+    key = resolution.key
+    if key is not None and not provider:
+        provider = str(catalog.entries[key].get("litellm_provider", "")) or None
+    if counts is None:
+        return Evaluation("no_usage", key, provider, resolution.rule, None, 0.0, 0.0)
+    pricing = catalog.pricing(key) if key is not None else None
+    if pricing is None or not pricing.priced:
+        rule = resolution.rule if pricing is None else "no-token-rates"
+        return Evaluation("unpriced", key, provider, rule, None, 0.0, 0.0)
+    inp, out, read, write, reasoning, write_1h = counts
+    rates = pricing.rates(tier_key(service_tier), batch, inp)
+    uncached = inp - read - write
+    input_usd = uncached * rates.input if uncached > 0 else 0.0
+    parts = {"uncached_input": input_usd}
+    if read:
+        parts["cache_read"] = value = read * rates.cache_read
+        input_usd += value
+    if write:
+        write_1h = min(write_1h, write)
+        value = (write - write_1h) * rates.cache_write + write_1h * rates.cache_write_1h
+        parts["cache_write"] = value
+        input_usd += value
+    text = out - reasoning
+    output_usd = parts["output_text"] = text * rates.output if text > 0 else 0.0
+    if reasoning:
+        parts["reasoning"] = value = reasoning * rates.reasoning
+        output_usd += value
+    return Evaluation("priced", key, provider, resolution.rule, parts, input_usd, output_usd)
+
+
 def calculate_cost(
     db: PricingDatabase,
     model: str,
@@ -57,41 +130,15 @@ def calculate_cost(
 ) -> CostResult:
     """Price one call. service_tier: flex/priority (others = standard); batch: the Batch API."""
     catalog = db.catalog
-    resolution = catalog.resolver.resolve(model, provider)
-    key = resolution.key
-    pricing = catalog.pricing(key) if key is not None else None
-    provider_out = provider
-    if key is not None and not provider:
-        provider_out = str(catalog.entries[key].get("litellm_provider", "")) or None
-    if usage is None:
-        return CostResult(
-            "no_usage", key, provider_out, pricing_source=catalog.source, match=resolution.rule
-        )
-    if pricing is None or not pricing.priced:
-        rule = resolution.rule if pricing is None else "no-token-rates"
-        return CostResult("unpriced", key, provider_out, pricing_source=catalog.source, match=rule)
-    rates = pricing.rates(tier_key(service_tier), batch, usage.input_tokens)
-    write_1h = min(usage.cache_write_1h_tokens, usage.cache_write_tokens)
-    parts: dict[str, float] = {"uncached_input": usage.uncached_input_tokens * rates.input}
-    if usage.cache_read_tokens:
-        parts["cache_read"] = usage.cache_read_tokens * rates.cache_read
-    if usage.cache_write_tokens:
-        parts["cache_write"] = (usage.cache_write_tokens - write_1h) * rates.cache_write + (
-            write_1h * rates.cache_write_1h
-        )
-    parts["output_text"] = usage.text_output_tokens * rates.output
-    if usage.reasoning_tokens:
-        parts["reasoning"] = usage.reasoning_tokens * rates.reasoning
-    input_usd = sum(parts.get(p, 0.0) for p in INPUT_PARTS)
-    output_usd = sum(parts.get(p, 0.0) for p in OUTPUT_PARTS)
+    ev = evaluate(catalog, model, provider, counts_of(usage), service_tier, batch)
     return CostResult(
-        status="priced",
-        model_resolved=key,
-        provider=provider_out,
-        input_usd=input_usd,
-        output_usd=output_usd,
-        total_usd=input_usd + output_usd,
-        breakdown=parts,
+        status=ev.status,
+        model_resolved=ev.key,
+        provider=ev.provider,
+        input_usd=ev.input_usd,
+        output_usd=ev.output_usd,
+        total_usd=ev.input_usd + ev.output_usd,
+        breakdown=ev.parts or {},
         pricing_source=catalog.source,
-        match=resolution.rule,
+        match=ev.rule,
     )

@@ -23,7 +23,7 @@ class Usage:
     def __post_init__(self) -> None:
         for name in self.__slots__:
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            if type(value) is not int or value < 0:  # bool is rejected too
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
 
     @property

@@ -6,9 +6,10 @@ gen_ai.system, model from the response or the request, tokens under current and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
+from genai_cost.calculate import Counts
 from genai_cost.usage import Usage
 
 PROVIDER_KEYS = ("gen_ai.provider.name", "gen_ai.system")
@@ -49,64 +50,70 @@ SYSTEM = "gen_ai.system"
 Attrs = Mapping[str, object]
 
 
-@dataclass(frozen=True, slots=True)
-class LLMCall:
+class LLMCall(NamedTuple):
     """What a span says about one LLM call."""
 
     provider: str
     model: str
-    usage: Usage | None  # None: the span reports no token usage at all
+    counts: Counts | None  # None: the span reports no token usage at all
     service_tier: str | None
     batch: bool
 
+    @property
+    def usage(self) -> Usage | None:
+        """The counts as a Usage (validated again)."""
+        return None if self.counts is None else Usage(*self.counts)
 
-def _first_str(attrs: Attrs, keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        value = attrs.get(key)
-        if isinstance(value, str) and value.strip():
-            return value
+
+def _text(value: object) -> str | None:
+    return value if type(value) is str and value.strip() else None
+
+
+def _count(value: object) -> int | None:
+    """A usable token count (int, or integral float); anything else counts as absent."""
+    if type(value) is int:
+        return value if value >= 0 else None
+    if type(value) is float and value >= 0 and value.is_integer():
+        return int(value)
     return None
 
 
-def _first_count(attrs: Attrs, keys: tuple[str, ...]) -> int | None:
-    """The first usable token count (ints, or integral floats); garbage counts as absent."""
+def _pick(get: Callable[[str], object], keys: tuple[str, ...]) -> int | None:
     for key in keys:
-        value = attrs.get(key)
-        if isinstance(value, bool) or value is None:
-            continue
-        if isinstance(value, int) and value >= 0:
-            return value
-        if isinstance(value, float) and value >= 0 and value.is_integer():
-            return int(value)
+        value = get(key)
+        if value is not None:
+            found = _count(value)
+            if found is not None:
+                return found
     return None
 
 
 def read_call(attrs: Attrs) -> LLMCall | None:
     """The LLM call a span describes, or None when it is not an LLM span.
 
-    An LLM span has a provider attribute and a model or usage attribute.
+    An LLM span has a provider attribute and a model or usage attribute. Written flat:
+    this runs for every LLM span, so it does a handful of dict lookups and little else.
     """
-    provider = _first_str(attrs, PROVIDER_KEYS)
+    get = attrs.get
+    provider = _text(get(PROVIDER_KEYS[0])) or _text(get(PROVIDER_KEYS[1]))
     if provider is None:
         return None
-    model = _first_str(attrs, MODEL_KEYS)
-    counts = [_first_count(attrs, keys) for keys in _COUNT_GROUPS]
-    if model is None and all(c is None for c in counts):
+    model = _text(get(MODEL_KEYS[0])) or _text(get(MODEL_KEYS[1]))
+    inp, out = _pick(get, INPUT_KEYS), _pick(get, OUTPUT_KEYS)
+    read, write = _pick(get, CACHE_READ_KEYS), _pick(get, CACHE_WRITE_KEYS)
+    reasoning, write_1h = _pick(get, REASONING_KEYS), _pick(get, CACHE_WRITE_1H_KEYS)
+    counts: Counts | None = None
+    if inp is not None or out is not None or read is not None or write is not None:
+        counts = (inp or 0, out or 0, read or 0, write or 0, reasoning or 0, write_1h or 0)
+    elif reasoning is not None:
+        counts = (0, 0, 0, 0, reasoning, 0)
+    elif model is None:
         return None
-    usage = None
-    if any(c is not None for c in counts):
-        inp, out, read, write, reasoning, write_1h = (c or 0 for c in counts)
-        usage = Usage(inp, out, read, write, reasoning, write_1h)
-    tier = _first_str(attrs, SERVICE_TIER_KEYS)
-    batch = tier is not None and tier.strip().lower() == "batch"
-    return LLMCall(provider, model or "", usage, None if batch else tier, batch)
-
-
-_COUNT_GROUPS = (
-    INPUT_KEYS,
-    OUTPUT_KEYS,
-    CACHE_READ_KEYS,
-    CACHE_WRITE_KEYS,
-    REASONING_KEYS,
-    CACHE_WRITE_1H_KEYS,
-)
+    tier = None
+    for key in SERVICE_TIER_KEYS:
+        tier = _text(get(key))
+        if tier is not None:
+            break
+    if tier is not None and tier.strip().lower() == "batch":
+        return LLMCall(provider, model or "", counts, None, True)
+    return LLMCall(provider, model or "", counts, tier, False)

@@ -15,7 +15,7 @@ from opentelemetry.context import Context
 from opentelemetry.metrics import MeterProvider
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
-from genai_cost.calculate import CostResult, calculate_cost
+from genai_cost.calculate import Evaluation, evaluate
 from genai_cost.database import PricingDatabase
 from genai_cost.otel import attributes as attr
 from genai_cost.otel.metrics import CostMetrics
@@ -63,23 +63,28 @@ class CostSpanProcessor(SpanProcessor):
 
     def enrich(self, span: ReadableSpan) -> ReadableSpan:
         """The span with cost attributes, or the same span when it is not an LLM span."""
-        attrs = span.attributes or {}
         scope = span.instrumentation_scope
-        if (scope is not None and scope.name in self._excluded) or attr.COST_STATUS in attrs:
+        if scope is not None and scope.name in self._excluded:
             return span
+        # One copy up front: the SDK's attribute view raises and catches KeyError for every
+        # missing key it is asked about, so plain dict lookups on a copy are cheaper.
+        attrs: dict[str, object] = dict(span.attributes or {})
+        if attr.COST_STATUS in attrs:
+            return span  # already priced (e.g. two processors in a chain)
         call = attr.read_call(attrs)
         if call is None:
             return span
-        result = calculate_cost(
-            self.pricing,
-            call.model,
-            call.provider,
-            call.usage,
-            service_tier=call.service_tier,
-            batch=call.batch,
+        catalog = self.pricing.catalog
+        ev = evaluate(
+            catalog, call.model, call.provider, call.counts, call.service_tier, call.batch
         )
-        self._metrics.record(result, call.model, attrs)
-        return _rebuilt(span, {**attrs, **_cost_attributes(result, call.provider, attrs)})
+        provider = ev.provider or call.provider
+        if ev.status == "priced":
+            self._metrics.add_cost(provider, ev.key or "", attrs, ev.input_usd + ev.output_usd)
+        elif ev.status == "unpriced":
+            self._metrics.add_unpriced(provider, call.model, attrs)
+        _add_cost_attributes(attrs, ev, provider, catalog.source)
+        return _rebuilt(span, attrs)
 
     def shutdown(self) -> None:
         """Delegate."""
@@ -90,25 +95,25 @@ class CostSpanProcessor(SpanProcessor):
         return self.next_processor.force_flush(timeout_millis)
 
 
-def _cost_attributes(result: CostResult, provider: str, attrs: attr.Attrs) -> dict[str, object]:
-    out: dict[str, object] = {
-        attr.COST_STATUS: result.status,
-        attr.COST_PROVIDER: result.provider or provider,
-        attr.COST_SOURCE: result.pricing_source,
-    }
+def _add_cost_attributes(
+    attrs: dict[str, object], ev: Evaluation, provider: str, source: str
+) -> None:
+    """Write the contract attributes (DESIGN.md) of one evaluation into the attribute dict."""
     if attr.SYSTEM not in attrs:
-        out[attr.SYSTEM] = provider
-    if result.model_resolved is not None:
-        out[attr.COST_MODEL] = result.model_resolved
-    if result.status == "priced":
-        out[attr.COST_INPUT] = result.input_usd
-        out[attr.COST_OUTPUT] = result.output_usd
-        out[attr.COST_TOTAL] = result.total_usd
+        attrs[attr.SYSTEM] = provider
+    attrs[attr.COST_STATUS] = ev.status
+    attrs[attr.COST_PROVIDER] = provider
+    attrs[attr.COST_SOURCE] = source
+    if ev.key is not None:
+        attrs[attr.COST_MODEL] = ev.key
+    if ev.parts is not None:
+        attrs[attr.COST_INPUT] = ev.input_usd
+        attrs[attr.COST_OUTPUT] = ev.output_usd
+        attrs[attr.COST_TOTAL] = ev.input_usd + ev.output_usd
         for part, key in attr.COST_PARTS.items():
-            value = result.breakdown.get(part)
+            value = ev.parts.get(part)
             if value is not None:
-                out[key] = value
-    return out
+                attrs[key] = value
 
 
 def _rebuilt(span: ReadableSpan, attributes: dict[str, object]) -> ReadableSpan:
