@@ -138,8 +138,8 @@ def from_sources(env: Mapping[str, str], cli: Mapping[str, Any]) -> Settings:
     values: dict[str, Any] = {}
     known = {env_name(f): f for f in Settings.model_fields}
     for key, raw in env.items():
-        if not key.startswith(ENV_PREFIX):
-            continue
+        if not key.startswith(ENV_PREFIX) or not raw.strip():
+            continue  # empty means "use the default", as everywhere in .env.example
         if key not in known:
             raise ConfigError(f"{key}: unknown setting (known: {', '.join(sorted(known))})")
         values[known[key]] = _decode_env(known[key], raw)

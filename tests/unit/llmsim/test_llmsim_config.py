@@ -22,6 +22,11 @@ def test_env_then_cli_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.latency_scale == 0.5 and s.seed == 9 and s.port == 0
 
 
+def test_empty_env_values_mean_default() -> None:
+    s = from_sources({"LLMSIM_HOST": "", "LLMSIM_LATENCY_SCALE": " "}, {})
+    assert s.host == "127.0.0.1" and s.latency_scale == 1.0
+
+
 def test_latency_profiles_from_env_merge_with_defaults() -> None:
     s = from_sources(
         {"LLMSIM_LATENCY_PROFILES": '{"gpt-4o": {"ttft_ms": 1, "tokens_per_s": 2}}'}, {}
