@@ -16,8 +16,8 @@ from typing import Any
 from scripts.lens_formula import RECORDS_FIELD, formula_fields, kql_fields
 
 # data view id -> the kind of documents it reads (the "in" values of kibana/fields.json)
-DATA_VIEW_KINDS = {"llmobs-traces-apm": "traces", "llmobs-metrics-apm-app": "metrics"}
-INDEX_KINDS = {"traces-apm*": "traces", "metrics-apm.app*": "metrics"}
+DATA_VIEW_KINDS = {"llmobs-traces-apm": "traces"}
+INDEX_KINDS = {"traces-apm*": "traces"}
 
 _ESQL_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ESQL_FIELD = re.compile(r"@timestamp|\b[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+\b")

@@ -35,9 +35,9 @@ def test_exported_references_resolve(exported: list[dict[str, Any]]) -> None:
             assert (ref["type"], ref["id"]) in known, (obj["id"], ref)
 
 
-def test_data_views_cover_traces_and_metrics(sources: list[dict[str, Any]]) -> None:
+def test_data_view_reads_apm_traces(sources: list[dict[str, Any]]) -> None:
     titles = {obj["attributes"]["title"] for obj in sources if obj["type"] == "index-pattern"}
-    assert titles == {"traces-apm*", "metrics-apm.app*"}
+    assert titles == {"traces-apm*"}
 
 
 def test_every_lens_layer_has_a_data_view_reference(dashboards: list[dict[str, Any]]) -> None:

@@ -1,0 +1,177 @@
+"""Every field the Kibana objects and alert rules read is indexed by Elastic, with its type.
+
+Checked against the documents apm-data produced for the app run (`apm_documents`) or, for fields
+setup maps before the first document, the traces-apm@custom component template. A second, small
+run with content capture on and a provider 429 checks the fields only such a run produces.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from scripts.kibana_fields import all_uses, field_list
+from tests.pipeline import app_driver
+from tests.pipeline.pipeline import REPO, Pipeline
+
+KIBANA = REPO / "kibana"
+CUSTOM_TEMPLATE = REPO / "setup" / "data" / "component_template_traces-apm@custom.json"
+# Objects that read LLM spans only (span.type : "genai"): their fields must be on LLM spans.
+LLM_SPAN_READERS = ("llmobs-dashboard-llm-observability/", "llmobs-search-", "llmobs-rule-")
+COST_STATUSES = {"priced", "unpriced", "no_usage"}
+
+Doc = dict[str, Any]
+
+
+def _flatten(node: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in node.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{name}.")
+        else:
+            yield name, value
+
+
+def _kind(doc: Doc) -> str:
+    return str(doc.get("data_stream", {}).get("type", ""))
+
+
+def _values(docs: list[Doc], name: str, kind: str = "traces") -> list[Any]:
+    return [
+        value for doc in docs if _kind(doc) == kind for key, value in _flatten(doc) if key == name
+    ]
+
+
+def _mapping() -> dict[str, str]:
+    """Dotted field name -> type in the traces-apm@custom component template."""
+    template = json.loads(CUSTOM_TEMPLATE.read_text())
+
+    def walk(properties: dict[str, Any], prefix: str) -> Iterator[tuple[str, str]]:
+        for key, spec in properties.items():
+            if "properties" in spec:
+                yield from walk(spec["properties"], f"{prefix}{key}.")
+            else:
+                yield f"{prefix}{key}", spec["type"]
+
+    return dict(walk(template["template"]["mappings"]["properties"], ""))
+
+
+def _type_matches(expected: str, value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    if expected in ("keyword", "date"):
+        return all(isinstance(v, str) for v in values)
+    if expected == "long":
+        return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def _llm_spans(docs: list[Doc]) -> list[Doc]:
+    return [doc for doc in docs if doc.get("span", {}).get("type") == "genai"]
+
+
+def test_every_referenced_field_is_indexed_or_mapped(apm_documents: list[Doc]) -> None:
+    mapping = _mapping()
+    missing = [
+        (name, kind)
+        for name, entry in field_list(KIBANA).items()
+        if not entry.get("content")
+        for kind in entry["in"]
+        if not _values(apm_documents, name, kind) and name not in mapping
+    ]
+    assert missing == [], "fields the objects read that Elastic does not index: fix kibana/"
+
+
+def test_field_types_match_the_documents(apm_documents: list[Doc]) -> None:
+    wrong = []
+    for name, entry in field_list(KIBANA).items():
+        for kind in entry["in"]:
+            for value in _values(apm_documents, name, kind):
+                if not _type_matches(entry["type"], value):
+                    wrong.append((name, entry["type"], value))
+    assert wrong == []
+
+
+def test_field_types_match_the_custom_mapping() -> None:
+    mapping = _mapping()
+    mapped = {name: entry for name, entry in field_list(KIBANA).items() if name in mapping}
+    assert mapped, "the cost and token fields are mapped by traces-apm@custom"
+    assert {name: mapping[name] for name in mapped} == {n: e["type"] for n, e in mapped.items()}
+
+
+def test_llm_span_readers_find_their_fields_on_llm_spans(apm_documents: list[Doc]) -> None:
+    llm = _llm_spans(apm_documents)
+    assert llm, "the app run produced LLM spans (span.type genai)"
+    fields = field_list(KIBANA)
+    missing = sorted(
+        {
+            use.field
+            for use in all_uses(KIBANA)
+            if use.where.startswith(LLM_SPAN_READERS) and not fields[use.field].get("content")
+            if not _values(llm, use.field)
+        }
+    )
+    assert missing == []
+
+
+def test_label_values_the_objects_filter_on(apm_documents: list[Doc]) -> None:
+    llm = _llm_spans(apm_documents)
+    assert set(_values(llm, "labels.gen_ai_cost_status")) <= COST_STATUSES
+    assert set(_values(llm, "event.outcome")) == {"success", "failure"}
+    assert set(_values(apm_documents, "labels.traceloop_span_kind")) >= {"task", "workflow"}
+    assert set(_values(apm_documents, "labels.llmobs_pairing_fallback")) <= {"true", "false"}
+
+
+def test_prompt_content_is_absent_by_default(apm_documents: list[Doc]) -> None:
+    content = [name for name, entry in field_list(KIBANA).items() if entry.get("content")]
+    assert content
+    assert [name for name in content if _values(apm_documents, name)] == []
+
+
+@pytest.fixture
+def content_run(
+    pipeline_factory: Callable[..., Pipeline], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[Doc]:
+    """One OpenAI recipe with content capture on whose first provider call answers 429."""
+    plain_env = app_driver.app_env
+    monkeypatch.setattr(
+        app_driver,
+        "app_env",
+        lambda *args: {**plain_env(*args), "TRACELOOP_TRACE_CONTENT": "true"},
+    )
+    pipeline = pipeline_factory()
+    with ExitStack() as stack:
+        llmsim, llmsim_url = app_driver.start_llmsim(tmp_path)
+        stack.callback(llmsim.stop)
+        app, app_url = app_driver.start_app(tmp_path, pipeline, llmsim_url)
+        stack.callback(app.stop)
+        fault = {"fault": "429", "count": 1, "provider": "openai"}
+        queued = httpx.post(f"{llmsim_url}/llmsim/faults", json=fault, timeout=5)
+        assert queued.status_code in (200, 201, 204), queued.text
+        body = {"provider": "openai", "dish_name": "ratatouille", "servings": 2}
+        headers = app_driver.RECIPE_CALLER.headers()
+        response = httpx.post(f"{app_url}/recipe/generate", json=body, headers=headers, timeout=60)
+        assert response.status_code == 200, response.text
+
+        def arrived(hits: list[dict[str, Any]]) -> bool:
+            return len(_llm_spans([hit["_source"] for hit in hits])) >= 2
+
+        hits = pipeline.wait_for_hits(arrived, "the retried call's two LLM spans")
+    return [hit["_source"] for hit in hits]
+
+
+def test_content_and_rate_limit_fields_with_capture_on(content_run: list[Doc]) -> None:
+    llm = _llm_spans(content_run)
+    fields = field_list(KIBANA)
+    for name in (name for name, entry in fields.items() if entry.get("content")):
+        values = _values(llm, name)
+        assert values, name
+        assert all(_type_matches(fields[name]["type"], value) for value in values)
+    # the 429 panel and rule select labels.error_type : "RateLimitError"
+    failed = [doc for doc in llm if doc.get("event", {}).get("outcome") == "failure"]
+    assert [_values([doc], "labels.error_type") for doc in failed] == [["RateLimitError"]]
