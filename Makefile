@@ -145,3 +145,11 @@ logs: ## follow the logs of the stack (SERVICE=app for one service)
 
 test-stack: venv ## tier 4, needs Docker: stack up, load, API checks, setup re-run; always tears down
 	@bash tests/stack/run.sh
+
+# ---------------------------------------------------------------- cost engine (genai_cost/)
+.PHONY: pricing-refresh bench-cost
+pricing-refresh: venv ## refresh genai_cost/data/ from the pinned litellm wheel (hash-checked; FROM_VENV=.venv-oracle: offline)
+	@$(PY) scripts/pricing_refresh.py $(if $(FROM_VENV),--from-venv $(FROM_VENV))
+
+bench-cost: venv ## cost engine benchmark: snapshot load, resolve cold/warm, enrichment µs per LLM span (medians)
+	@$(PY) benchmarks/bench_genai_cost.py
