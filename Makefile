@@ -146,6 +146,18 @@ logs: ## follow the logs of the stack (SERVICE=app for one service)
 test-stack: venv ## tier 4, needs Docker: stack up, load, API checks, setup re-run; always tears down
 	@bash tests/stack/run.sh
 
+# Docker Compose's own loader (compose-go), built from the Go module proxy into .cache/: resolves
+# docker-compose.yml and the overlays exactly as `docker compose config` would, without Docker.
+COMPOSELOAD       := .cache/composeload/composeload
+COMPOSELOAD_GOENV := GOMODCACHE=$(CURDIR)/.cache/go/mod GOCACHE=$(CURDIR)/.cache/go/build GOFLAGS="-modcacherw -buildvcs=false"
+.PHONY: compose-validate
+
+$(COMPOSELOAD): tests/stack/composeload/main.go tests/stack/composeload/go.mod tests/stack/composeload/go.sum
+	cd tests/stack/composeload && $(COMPOSELOAD_GOENV) go build -o $(CURDIR)/$(COMPOSELOAD) .
+
+compose-validate: venv $(COMPOSELOAD) ## resolve the compose files with compose-go (interpolation, overlays); needs Go, not Docker
+	@COMPOSELOAD=$(CURDIR)/$(COMPOSELOAD) $(PY) -m pytest -p no:cacheprovider -q tests/stack/compose_loader_checks.py
+
 # ---------------------------------------------------------------- cost engine (genai_cost/)
 .PHONY: pricing-refresh bench-cost
 pricing-refresh: venv ## refresh genai_cost/data/ from the pinned litellm wheel (hash-checked; FROM_VENV=.venv-oracle: offline)
