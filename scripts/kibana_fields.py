@@ -70,6 +70,9 @@ def _lens_fields(attributes: dict[str, Any]) -> set[str]:
                 fields |= kql_fields(column["filter"]["query"])
             if column["operationType"] == "formula":
                 fields |= formula_fields(column["params"]["formula"])
+            order_agg = column.get("params", {}).get("orderAgg") or {}
+            if order_agg.get("sourceField") not in (None, RECORDS_FIELD):
+                fields.add(order_agg["sourceField"])
     return fields
 
 

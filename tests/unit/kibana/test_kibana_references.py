@@ -114,9 +114,40 @@ def test_visualizations_point_at_existing_columns(dashboards: list[dict[str, Any
             assert used and used <= columns, panel["panelIndex"]
             for layer in layers(panel).values():
                 assert sorted(layer["columnOrder"]) == sorted(layer["columns"])
+
+
+def _sortable(layer: dict[str, Any], column_id: str) -> bool:
+    """Kibana's isSortableByColumn: a metric that neither references nor is referenced."""
+    column = layer["columns"].get(column_id)
+    referenced = {ref for col in layer["columns"].values() for ref in col.get("references", [])}
+    return (
+        column is not None
+        and not column["isBucketed"]
+        and "references" not in column
+        and column_id not in referenced
+        and column["operationType"] not in ("formula", "math", "last_value")
+    )
+
+
+def test_terms_rank_by_what_lens_can_sort_by(exported: list[dict[str, Any]]) -> None:
+    """Ranking terms by a formula column is invalid in Lens: those rank by a custom aggregation."""
+    ranked = 0
+    for dashboard in (obj for obj in exported if obj["type"] == "dashboard"):
+        for panel in json.loads(dashboard["attributes"]["panelsJSON"]):
+            if panel["type"] != "lens":
+                continue
+            for layer in layers(panel).values():
                 for column in layer["columns"].values():
-                    order_by = column.get("params", {}).get("orderBy", {})
-                    assert order_by.get("columnId", next(iter(columns))) in columns
+                    if column["operationType"] != "terms":
+                        continue
+                    ranked += 1
+                    order_by = column["params"]["orderBy"]
+                    if order_by["type"] == "column":
+                        assert _sortable(layer, order_by["columnId"]), panel["panelIndex"]
+                    else:
+                        assert order_by["type"] == "custom"
+                        assert column["params"]["orderAgg"]["operationType"] == "count"
+    assert ranked >= 15
 
 
 def test_exported_layers_list_every_helper_column(exported: list[dict[str, Any]]) -> None:
