@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from kibana_objects import layers, lens_panels
 
+REPO = Path(__file__).resolve().parents[3]
 GRID_COLUMNS = 48
 LLM_FILTER = 'span.type : "genai"'
 
@@ -35,9 +37,13 @@ def test_exported_references_resolve(exported: list[dict[str, Any]]) -> None:
             assert (ref["type"], ref["id"]) in known, (obj["id"], ref)
 
 
-def test_data_view_reads_apm_traces(sources: list[dict[str, Any]]) -> None:
-    titles = {obj["attributes"]["title"] for obj in sources if obj["type"] == "index-pattern"}
-    assert titles == {"traces-apm*"}
+def test_data_view_is_the_one_setup_creates(sources: list[dict[str, Any]]) -> None:
+    """Setup creates the data view first, then the import refines it: same id, title, name."""
+    setup_view = json.loads((REPO / "setup" / "data" / "data_view.json").read_text())
+    (view,) = [obj for obj in sources if obj["type"] == "index-pattern"]
+    assert view["id"] == setup_view["id"]
+    for key in ("title", "name", "timeFieldName"):
+        assert view["attributes"][key] == setup_view[key]
 
 
 def test_every_lens_layer_has_a_data_view_reference(dashboards: list[dict[str, Any]]) -> None:

@@ -11,6 +11,10 @@ import pytest
 
 from scripts.kibana_export import placeholders
 from scripts.kibana_fields import esql_fields
+from setup.api_client import SetupError
+from setup.rule_files import load_rules
+
+REPO = Path(__file__).resolve().parents[3]
 
 CONNECTORS = {"llmobs-server-log", "llmobs-index"}
 # both available on a basic licence; webhook and other connectors are not
@@ -29,27 +33,13 @@ EXPECTED_RULES = {
 
 def _env_example() -> dict[str, tuple[str, str]]:
     """.env.example: name -> (value, the comment line right above it)."""
-    lines = (Path(__file__).resolve().parents[3] / ".env.example").read_text().splitlines()
+    lines = (REPO / ".env.example").read_text().splitlines()
     found = {}
     for previous, line in zip(["", *lines], lines, strict=False):
         match = ENV_LINE.match(line)
         if match:
             found[match.group(1)] = (match.group(2), previous)
     return found
-
-
-def _fill(node: Any, env: dict[str, str]) -> Any:
-    """What setup does (setup/rule_files.py): whole placeholders become numbers, others text."""
-    if isinstance(node, dict):
-        return {key: _fill(value, env) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_fill(item, env) for item in node]
-    if isinstance(node, str) and "${" in node:
-        whole = re.fullmatch(r"\$\{(\w+)\}", node)
-        if whole:
-            return float(env[whole.group(1)])
-        return re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], node)
-    return node
 
 
 def test_the_issue_rules_exist(rules: list[dict[str, Any]]) -> None:
@@ -121,16 +111,41 @@ def test_every_placeholder_is_documented_in_env_example(rules: list[dict[str, An
     assert alert_vars == used, "every LLMOBS_ALERT_* setting is used by a rule"
 
 
-@pytest.mark.parametrize("rule_id", sorted(EXPECTED_RULES))
-def test_rules_fill_into_valid_bodies(rules: list[dict[str, Any]], rule_id: str) -> None:
+def test_setup_fills_the_rules_into_valid_bodies(kibana_dir: Path) -> None:
+    """Through setup's own loader, with the .env.example values."""
     env = {name: value for name, (value, _) in _env_example().items()}
-    (rule,) = [rule for rule in rules if rule["id"] == rule_id]
-    body = _fill(rule, env)
-    assert "${" not in json.dumps(body)
-    assert all(isinstance(value, int | float) for value in body["params"]["threshold"])
-    if body["params"]["searchType"] == "esqlQuery":
-        condition = body["params"]["esqlQuery"]["esql"].split("|")[-1]
-        assert re.search(r"> \d+(\.\d+)?", condition), condition
+    loaded = load_rules(kibana_dir / "rules", env)
+    assert {rule.rule_id for rule in loaded} == EXPECTED_RULES
+    for rule in loaded:
+        body = rule.body
+        assert "id" not in body and "${" not in json.dumps(body)
+        assert all(isinstance(value, int | float) for value in body["params"]["threshold"])
+        if body["params"]["searchType"] == "esqlQuery":
+            condition = body["params"]["esqlQuery"]["esql"].split("|")[-1]
+            assert re.search(r"> \d+(\.\d+)?", condition), condition
+
+
+def test_setup_stops_on_a_missing_threshold(kibana_dir: Path) -> None:
+    env = {name: value for name, (value, _) in _env_example().items()}
+    del env["LLMOBS_ALERT_DAILY_BUDGET_USD"]
+    with pytest.raises(SetupError, match="LLMOBS_ALERT_DAILY_BUDGET_USD"):
+        load_rules(kibana_dir / "rules", env)
+
+
+def test_rules_notify_the_connectors_setup_creates(rules: list[dict[str, Any]]) -> None:
+    created = {
+        json.loads(path.read_text())["id"]: json.loads(path.read_text())["connector_type_id"]
+        for path in (REPO / "setup" / "data" / "connectors").glob("*.json")
+    }
+    assert created == {"llmobs-server-log": ".server-log", "llmobs-index": ".index"}
+    for rule in rules:
+        for action in rule["actions"]:
+            params = action["params"]
+            if created[action["id"]] == ".server-log":
+                assert params["level"] in {"info", "warn", "error"} and params["message"]
+            else:
+                (document,) = params["documents"]
+                assert {"rule_id", "rule_name", "alert_id", "message"} <= set(document)
 
 
 def test_rule_fields_are_apm_or_custom_mapped(rules: list[dict[str, Any]]) -> None:
