@@ -35,10 +35,13 @@ def kibana_available(response: Any) -> bool:
 
 
 def ensure_data_view(kibana: ApiClient, path: Path, progress: Progress) -> None:
-    """Create the data view with its fixed id, or update its title/name/time field."""
+    """Create the data view with its fixed id, or fix its index pattern and time field.
+
+    Its other attributes (name, field formats) belong to the kibana/ copy imported afterwards.
+    """
     wanted = read_json(path)
     view_id = wanted["id"]
-    fields = {k: v for k, v in wanted.items() if k != "id"}
+    fields = {k: wanted[k] for k in ("title", "timeFieldName")}
     found = kibana.call("GET", f"/api/data_views/data_view/{quote(view_id)}", expect=(200, 404))
     if found.status == 404:
         kibana.call("POST", "/api/data_views/data_view", json={"data_view": wanted})

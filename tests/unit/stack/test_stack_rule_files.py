@@ -77,5 +77,5 @@ def test_real_kibana_objects_export_and_import(tmp_path: Path) -> None:
 def test_setup_data_view_matches_the_kibana_one() -> None:
     mine = json.loads((REPO / "setup" / "data" / "data_view.json").read_text())
     theirs = json.loads((REPO / "kibana" / "data_views" / f"{mine['id']}.json").read_text())
-    for key in ("title", "name", "timeFieldName"):
+    for key in ("title", "timeFieldName"):  # the name is kibana/'s, imported after setup's
         assert mine[key] == theirs["attributes"][key], key
