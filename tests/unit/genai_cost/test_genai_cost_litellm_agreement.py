@@ -12,6 +12,7 @@ import json
 import math
 import random
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +195,7 @@ def sweep() -> list[dict[str, Any]]:
     return out
 
 
-def _deliberate(c: dict[str, Any], entry: dict[str, Any]) -> bool:
+def _deliberate(c: dict[str, Any], entry: Mapping[str, Any]) -> bool:
     def listed(k: str) -> bool:
         return isinstance(entry.get(k), int | float)
 

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 import pytest
 from opentelemetry.context import Context
 from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader, Sum
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
+from opentelemetry.util.types import AttributeValue
 
 from genai_cost import PricingDatabase, Usage, calculate_cost
 from genai_cost.otel import CostSpanProcessor
 
-LLM = {
+LLM: dict[str, AttributeValue] = {
     "gen_ai.provider.name": "openai",
     "gen_ai.request.model": "gpt-4o-mini",
     "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
@@ -41,11 +42,12 @@ class Stack:
 
     def points(self, metric: str) -> list[tuple[dict[str, object], float]]:
         data = self.reader.get_metrics_data()
-        out = []
+        out: list[tuple[dict[str, object], float]] = []
         for rm in data.resource_metrics if data else []:
             for sm in rm.scope_metrics:
                 for m in sm.metrics:
                     if m.name == metric:
+                        assert isinstance(m.data, Sum) and m.data.is_monotonic  # a counter
                         out += [(dict(p.attributes or {}), p.value) for p in m.data.data_points]
         return out
 
@@ -77,6 +79,7 @@ def test_llm_span_is_enriched(stack: Stack, db: PricingDatabase) -> None:
         span.add_event("gen_ai.choice", {"index": 0})
         span.set_status(Status(StatusCode.ERROR, "boom"))
     out = stack.spans()["openai.chat"]
+    assert isinstance(span, ReadableSpan)  # the SDK span, for comparing fields
     expected = calculate_cost(db, "gpt-4o-mini-2024-07-18", "openai", Usage(1000, 200, 400))
     attrs = out.attributes or {}
     assert attrs["gen_ai.cost.status"] == "priced"
@@ -102,7 +105,7 @@ def test_llm_span_is_enriched(stack: Stack, db: PricingDatabase) -> None:
 
 
 def test_older_attribute_variants(stack: Stack, db: PricingDatabase) -> None:
-    attrs = {
+    attrs: dict[str, AttributeValue] = {
         "gen_ai.system": "Anthropic",
         "gen_ai.request.model": "claude-sonnet-4-5",
         "gen_ai.usage.prompt_tokens": 10_000,
@@ -144,7 +147,7 @@ def test_non_llm_span_passes_through_untouched(db: PricingDatabase) -> None:
 def test_anthropic_sdk_own_span_is_not_priced_twice(db: PricingDatabase) -> None:
     provider, inner, beside = passthrough_pair(db)
     tracer = provider.get_tracer("com.anthropic.sdk.python")
-    attrs = {
+    attrs: dict[str, AttributeValue] = {
         "gen_ai.provider.name": "anthropic",
         "gen_ai.request.model": "claude-sonnet-4-5",
         "gen_ai.usage.input_tokens": 10,
