@@ -6,8 +6,10 @@ the reference, so a request never waits for a refresh and never sees half a tabl
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from genai_cost.config import Settings
@@ -121,4 +123,14 @@ class PricingDatabase:
             "refresh_enabled": self.settings.refresh,
             "refresh_url": self.settings.refresh_url,
             "cache_file": str(self.settings.cache_file),
+            "cache_file_updated": _mtime_iso(self.settings.cache_file),
         }
+
+
+def _mtime_iso(path: Path) -> str | None:
+    """When a file was last written (UTC, ISO 8601), or None when it does not exist."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(mtime, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -166,3 +166,15 @@ def test_module_entry_point_info() -> None:
     assert info["model_count"] > 4000
     assert Path(info["snapshot_path"]).is_file()
     assert "last_refresh" in info
+    assert info["cache_file_updated"] is None or info["cache_file_updated"].endswith("Z")
+
+
+def test_info_shows_cache_time(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENAI_COST_CACHE_DIR", str(tmp_path))
+    code, out, _ = run(capsys, "info", "--json")
+    assert code == 0 and json.loads(out)["cache_file_updated"] is None
+    (tmp_path / "model_prices.json").write_text("{}")
+    code, out, _ = run(capsys, "info", "--json")
+    assert json.loads(out)["cache_file_updated"].endswith("Z")
