@@ -108,6 +108,10 @@ env: ## create .env from .env.example with strong random secrets (never overwrit
 
 up: env ## start the whole stack (Elastic, collector, app, llmsim; setup runs once), then print the URLs
 	$(COMPOSE) up -d --build
+	@echo "== setup-kibana: data view, dashboards, connectors, alert rules"
+	@$(COMPOSE) logs --no-log-prefix -f setup-kibana
+	@code=$$(docker inspect -f '{{.State.ExitCode}}' $$($(COMPOSE) ps -a -q setup-kibana)); \
+	if [ "$$code" != 0 ]; then echo "make up: setup-kibana failed (exit $$code): fix the cause above, then make setup" >&2; exit 1; fi
 	@$(MAKE) --no-print-directory urls
 
 up-byo: env ## bring your own Elastic (LLMOBS_ES_URL, LLMOBS_KIBANA_URL, APM_SERVER_ENDPOINT in .env)
@@ -124,7 +128,6 @@ urls: ## print where everything is
 	echo "OTLP collector  http://localhost:$${OTLP_HTTP_PORT:-4318} (HTTP), localhost:$${OTLP_GRPC_PORT:-4317} (gRPC)"; \
 	echo "demo app        http://localhost:$${APP_PORT:-5001}"; \
 	echo "llmsim          http://localhost:$${LLMSIM_PORT:-8099}"; \
-	echo "Dashboards and rules appear when setup-kibana has finished: $(COMPOSE) logs -f setup-kibana"; \
 	echo "Next: make load, then make verify"
 
 down: ## stop the stack, keep its data
