@@ -3,14 +3,15 @@
 `apm_documents` (session) is the list of Elasticsearch documents (`_source`) the run produced:
 traces-apm-default (transactions, spans), logs-apm.error-default (errors) and
 metrics-apm.app.menu_designer-default (metrics); `data_stream.*` in each names its index. The
-same run is written to out/pipeline/documents.ndjson as {"_index", "_source"} lines, with the
-processes' logs in out/pipeline/app-run/.
+same run is written to out/pipeline/documents.ndjson as {"_index", "_source"} lines; the
+processes' logs stay in pytest's temporary directory (their tails are in any failure message).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -66,9 +67,9 @@ def _arrived(run: AppRun) -> Callable[[list[Hit]], bool]:
 
 
 @pytest.fixture(scope="session")
-def app_telemetry() -> AppTelemetry:
+def app_telemetry(tmp_path_factory: pytest.TempPathFactory) -> AppTelemetry:
     """Run the workload once; processes are stopped before the documents are read."""
-    work = OUT / "app-run"
+    work = tmp_path_factory.mktemp("app-run")
     with ExitStack() as stack:
         pipeline = start_pipeline(work)
         stack.callback(pipeline.stop)
@@ -81,8 +82,10 @@ def app_telemetry() -> AppTelemetry:
     # the app flushed on exit, the collector flushed its batch on exit: the run is complete
     hits = pipeline.hits()
     OUT.mkdir(parents=True, exist_ok=True)
-    with (OUT / "documents.ndjson").open("w") as out:
+    partial = work / "documents.ndjson"
+    with partial.open("w") as out:
         out.writelines(json.dumps(hit, sort_keys=True) + "\n" for hit in hits)
+    shutil.move(partial, OUT / "documents.ndjson")  # whole file or none, even if runs overlap
     return AppTelemetry(run, hits)
 
 

@@ -11,12 +11,13 @@ import json
 import os
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.pipeline.processes import Process, free_port, http_ok, start, wait_until
+from tests.pipeline.processes import Process, free_ports, http_ok, start, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / ".cache" / "pipeline"
@@ -36,6 +37,7 @@ def require_tools() -> None:
 
 def collector_env(apm_endpoint: str, token: str) -> dict[str, str]:
     """The collector's environment: compose's variables, and free loopback ports for this run."""
+    grpc, http, health, metrics = free_ports(4)
     return {
         **os.environ,
         # as docker-compose.yml passes them (the compose network needs 0.0.0.0; tests loopback)
@@ -45,12 +47,12 @@ def collector_env(apm_endpoint: str, token: str) -> dict[str, str]:
         # compose's APM Server speaks plain HTTP on its private network; so does the stand-in
         "APM_SERVER_TLS_INSECURE": "true",
         # every other listener on a free loopback port
-        "OTELCOL_GRPC_PORT": str(free_port()),
-        "OTELCOL_HTTP_PORT": str(free_port()),
+        "OTELCOL_GRPC_PORT": str(grpc),
+        "OTELCOL_HTTP_PORT": str(http),
         "OTELCOL_HEALTH_HOST": "127.0.0.1",
-        "OTELCOL_HEALTH_PORT": str(free_port()),
+        "OTELCOL_HEALTH_PORT": str(health),
         "OTELCOL_METRICS_HOST": "127.0.0.1",
-        "OTELCOL_METRICS_PORT": str(free_port()),
+        "OTELCOL_METRICS_PORT": str(metrics),
     }
 
 
@@ -84,8 +86,15 @@ class Pipeline:
         self, done: Callable[[list[Hit]], bool], what: str, timeout: float = 60.0
     ) -> list[Hit]:
         """Poll the documents until done(hits) holds; fail naming `what` otherwise."""
-        wait_until(lambda: done(self.hits()), what, self.collector, timeout)
+        wait_until(lambda: done(self.hits()), what, self.collector, timeout, self.summary)
         return self.hits()
+
+    def summary(self) -> str:
+        """What has arrived so far, per index and event kind (for failure messages)."""
+        counts = Counter(
+            (hit["_index"], hit["_source"].get("processor", {}).get("event")) for hit in self.hits()
+        )
+        return f"(arrived: {dict(counts)})"
 
     def stop(self) -> None:
         """Collector first (it flushes its batch to the stand-in), then the stand-in."""

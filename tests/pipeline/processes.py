@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +18,19 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 
 
+def free_ports(count: int) -> list[int]:
+    """`count` distinct ports free a moment ago on 127.0.0.1 (for programs that cannot report
+    port 0); all are held open together so that none is handed out twice."""
+    with ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in sockets]
+
+
 def free_port() -> int:
-    """A port that was free a moment ago on 127.0.0.1 (for programs that cannot report port 0)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """One port free a moment ago on 127.0.0.1."""
+    return free_ports(1)[0]
 
 
 @dataclass
@@ -72,16 +81,22 @@ def start(name: str, argv: Sequence[str], env: Mapping[str, str], log_dir: Path)
 
 
 def wait_until(
-    condition: Callable[[], bool], what: str, process: Process, timeout: float = 30.0
+    condition: Callable[[], bool],
+    what: str,
+    process: Process,
+    timeout: float = 30.0,
+    progress: Callable[[], str] = lambda: "",
 ) -> None:
-    """Poll condition every 0.1 s; fail naming `what` (and the log) if it stays false."""
+    """Poll condition every 0.1 s; fail naming `what`, `progress()` and the log if still false."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         process.check_alive()
         if condition():
             return
         time.sleep(0.1)
-    raise RuntimeError(f"{what} not after {timeout} s; {process.name} log:\n{process.log_tail()}")
+    raise RuntimeError(
+        f"{what} not after {timeout} s {progress()}; {process.name} log:\n{process.log_tail()}"
+    )
 
 
 def http_ok(url: str) -> Callable[[], bool]:
