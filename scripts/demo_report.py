@@ -20,6 +20,8 @@ from typing import Any
 STATUS_ERROR = 2
 KIND_SERVER = 2
 NONE = "(none)"
+# anthropic 2.x's built-in tracing: a second, unlinked span per call (the app turns it off).
+DUPLICATE_SCOPES = frozenset({"com.anthropic.sdk.python"})
 GROUPINGS: dict[str, Callable[[Span], str]] = {
     "model": lambda s: s.text("gen_ai.response.model", "gen_ai.request.model"),
     "provider": lambda s: s.text("gen_ai.provider.name", "gen_ai.system"),
@@ -63,6 +65,7 @@ class Span:
     is_error: bool
     attributes: dict[str, Any]
     service: str
+    scope: str = ""
 
     def text(self, *keys: str) -> str:
         """The first present attribute among keys, as a string, or "(none)"."""
@@ -82,9 +85,14 @@ class Span:
 
     @property
     def is_llm_call(self) -> bool:
-        """An LLM call: a provider attribute and no traceloop task/workflow kind."""
+        """An LLM call: a provider attribute, no traceloop task/workflow kind, and not the
+        anthropic SDK's own duplicate span of a call traceloop already traced (DESIGN.md)."""
         has_provider = self.text("gen_ai.provider.name", "gen_ai.system") != NONE
-        return has_provider and "traceloop.span.kind" not in self.attributes
+        return (
+            has_provider
+            and "traceloop.span.kind" not in self.attributes
+            and self.scope not in DUPLICATE_SCOPES
+        )
 
 
 def read_spans(path: Path) -> Iterator[Span]:
@@ -101,11 +109,12 @@ def read_spans(path: Path) -> Iterator[Span]:
                 resource = attributes_of(resource_spans.get("resource", {}).get("attributes", []))
                 service = str(resource.get("service.name", NONE))
                 for scope_spans in resource_spans.get("scopeSpans", []):
+                    scope = str(scope_spans.get("scope", {}).get("name", ""))
                     for raw in scope_spans.get("spans", []):
-                        yield _span(raw, service)
+                        yield _span(raw, service, scope)
 
 
-def _span(raw: dict[str, Any], service: str) -> Span:
+def _span(raw: dict[str, Any], service: str, scope: str) -> Span:
     start = int(raw.get("startTimeUnixNano", 0))
     end = int(raw.get("endTimeUnixNano", start))
     return Span(
@@ -118,6 +127,7 @@ def _span(raw: dict[str, Any], service: str) -> Span:
         is_error=int(raw.get("status", {}).get("code", 0)) == STATUS_ERROR,
         attributes=attributes_of(raw.get("attributes", [])),
         service=service,
+        scope=scope,
     )
 
 
@@ -215,8 +225,7 @@ def build_report(spans: Iterable[Span]) -> Report:
         total=total.close(),
         groups={name: _group(llm, key) for name, key in GROUPINGS.items()},
         requests=_group(
-            servers,
-            lambda s: s.text("http.route", "url.path") if s.text("http.route") != NONE else s.name,
+            servers, lambda s: s.text("http.route") if "http.route" in s.attributes else s.name
         ),
     )
 

@@ -329,7 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     summary = run(plan)
     print(summary.render())
     if summary.succeeded == 0:
-        print("no request succeeded", file=sys.stderr)
+        hint = ""
+        if set(summary.errors_by_status) == {"ConnectError"}:
+            hint = f": is the app running at {plan.base_url}? (make up, or python -m app)"
+        print(f"no request succeeded{hint}", file=sys.stderr)
         return 1
     return 0
 

@@ -213,6 +213,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         length_header = self.headers.get("Content-Length")
         if length_header is None:
+            self.close_connection = True  # a chunked body we will not read
             raise BadRequestError(HTTPStatus.LENGTH_REQUIRED, "Content-Length header is required")
         try:
             length = int(length_header)
@@ -272,9 +273,11 @@ class OtlpFileReceiver:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        """Stop serving (if started) and release the port."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(timeout=5)
         self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 def main(argv: list[str] | None = None) -> int:

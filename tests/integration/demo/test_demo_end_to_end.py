@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from demo import DemoOptions, app_env, free_port, llmsim_argv, service, wait_quiet
+from demo import DemoError, DemoOptions, app_env, free_port, llmsim_argv, service, wait_quiet
 from demo_report import build_report, read_spans
 from loadgen_scenarios import FEATURE_TEAM, TENANTS, USERS
 from otlp_file_receiver import OtlpFileReceiver
@@ -151,3 +151,13 @@ def test_interrupted_demo_stops_what_it_started(tmp_path: Path) -> None:
     assert process.wait(timeout=60) == 130
     for url in ready:
         assert _refused(url), f"{url} still answers after the demo was stopped"
+
+
+def test_a_service_that_dies_at_start_up_is_named_with_its_log(tmp_path: Path) -> None:
+    log = tmp_path / "broken.log"
+    argv = [sys.executable, "-c", "import sys; print('bad setting FOO'); sys.exit(3)"]
+    with (
+        pytest.raises(DemoError, match=r"broken exited with 3[\s\S]*bad setting FOO"),
+        service("broken", argv, dict(os.environ), f"http://127.0.0.1:{free_port()}/", log, 30),
+    ):
+        pass

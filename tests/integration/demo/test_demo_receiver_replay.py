@@ -196,3 +196,16 @@ def test_json_and_gzip_posts_are_accepted(receiver: OtlpFileReceiver) -> None:
     assert (response.status_code, response.json()) == (200, {})
     assert _lines(receiver.sink.path) == [document]
     assert httpx.get(f"{receiver.endpoint}/health").json() == {"traces": 1}
+
+
+def test_a_body_without_content_length_gets_411(receiver: OtlpFileReceiver) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"{}"
+
+    response = httpx.post(
+        f"{receiver.endpoint}/v1/traces",
+        content=chunks(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 411
+    assert "Content-Length" in response.json()["message"]

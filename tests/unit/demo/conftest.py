@@ -47,12 +47,13 @@ def otlp_span(
     }
 
 
-def traces_line(spans: list[dict[str, Any]], service: str = "menu-designer") -> dict[str, Any]:
+def traces_line(
+    spans: list[dict[str, Any]], service: str = "menu-designer", scope: str = "traceloop"
+) -> dict[str, Any]:
     """An ExportTraceServiceRequest in OTLP/JSON holding the spans."""
     resource = {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]}
-    return {
-        "resourceSpans": [{"resource": resource, "scopeSpans": [{"scope": {}, "spans": spans}]}]
-    }
+    scope_spans = [{"scope": {"name": scope}, "spans": spans}]
+    return {"resourceSpans": [{"resource": resource, "scopeSpans": scope_spans}]}
 
 
 @pytest.fixture

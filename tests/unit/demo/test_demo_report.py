@@ -56,16 +56,28 @@ def telemetry(
             duration_ms=600, error=True, trace_id="1" * 32,
         ),
     ]  # fmt: skip
+    # anthropic's own tracing of the same call (DESIGN.md): never counted twice
+    duplicate = make_span(
+        "anthropic.messages.create",
+        _llm("claude-sonnet-4-6", "anthropic", "recipe", "recipe-assistant",
+             **{"gen_ai.usage.input_tokens": 20, "gen_ai.cost.total_usd": 9.0}),
+        trace_id="2" * 32,
+    )  # fmt: skip
     path = tmp_path / "telemetry.jsonl"
     metrics: dict[str, Any] = {"resourceMetrics": [{"scopeMetrics": []}]}
-    lines = [make_line(spans_a), metrics, make_line(spans_b)]
+    lines = [
+        make_line(spans_a),
+        metrics,
+        make_line(spans_b),
+        make_line([duplicate], scope="com.anthropic.sdk.python"),
+    ]
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n\n", encoding="utf-8")
     return path
 
 
 def test_totals_count_only_llm_calls(telemetry: Path) -> None:
     report = build_report(read_spans(telemetry))
-    assert (report.spans, report.traces) == (5, 2)
+    assert (report.spans, report.traces) == (6, 3)
     total = report.total
     assert (total.calls, total.errors, total.unpriced) == (3, 1, 1)
     assert (total.input_tokens, total.output_tokens) == (130, 85)
