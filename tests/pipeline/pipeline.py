@@ -76,11 +76,12 @@ class Pipeline:
         return f"127.0.0.1:{self.env['OTELCOL_GRPC_PORT']}"
 
     def hits(self) -> list[Hit]:
-        """Every {"_index", "_source"} line written so far (the stand-in writes whole lines)."""
+        """Every complete {"_index", "_source"} line written so far (a line still being written,
+        without its newline yet, is left for the next read)."""
         if not self.documents_path.exists():
             return []
-        lines = self.documents_path.read_text().splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
+        complete, _, _ = self.documents_path.read_text().rpartition("\n")
+        return [json.loads(line) for line in complete.split("\n") if line.strip()]
 
     def wait_for_hits(
         self, done: Callable[[list[Hit]], bool], what: str, timeout: float = 60.0

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,7 +19,6 @@ import (
 type documentSink struct {
 	mu   sync.Mutex
 	file *os.File
-	buf  *bufio.Writer
 }
 
 func newDocumentSink(path string) (*documentSink, error) {
@@ -27,36 +26,30 @@ func newDocumentSink(path string) (*documentSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-out %q: %w", path, err)
 	}
-	return &documentSink{file: file, buf: bufio.NewWriter(file)}, nil
+	return &documentSink{file: file}, nil
 }
 
-// ProcessBatch writes every event of the batch, flushing once per batch so readers see whole lines.
+// ProcessBatch appends the batch's documents with one write (no buffering: readers poll the file).
 func (s *documentSink) ProcessBatch(_ context.Context, b *modelpb.Batch) error {
-	lines := make([][]byte, 0, len(*b))
+	var batch bytes.Buffer
 	for _, event := range *b {
 		line, err := encodeDocument(event)
 		if err != nil {
 			return err
 		}
-		lines = append(lines, line)
+		batch.Write(line)
+		batch.WriteByte('\n')
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, line := range lines {
-		if _, err := s.buf.Write(append(line, '\n')); err != nil {
-			return err
-		}
-	}
-	return s.buf.Flush()
+	_, err := s.file.Write(batch.Bytes())
+	return err
 }
 
-// Close flushes and closes the output file.
+// Close closes the output file.
 func (s *documentSink) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
-		return err
-	}
 	return s.file.Close()
 }
 
