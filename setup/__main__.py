@@ -71,8 +71,17 @@ def run_phases(
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     """Exit 0 when every step succeeded (or had nothing to do), 2 on bad settings, 1 on failure."""
-    parser = argparse.ArgumentParser(prog="python -m setup", description=__doc__)
-    parser.add_argument("--phase", choices=("elasticsearch", "kibana", "all"), default="all")
+    parser = argparse.ArgumentParser(
+        prog="python -m setup",
+        description="One-shot, idempotent setup of the Elastic stack (settings: .env.example).",
+    )
+    parser.add_argument(
+        "--phase",
+        choices=("elasticsearch", "kibana", "all"),
+        default="all",
+        help="elasticsearch: users, roles, traces-apm@custom, alert index; kibana: data view,"
+        " connectors, kibana/ saved objects, rules (default: both)",
+    )
     args = parser.parse_args(argv)
     env = os.environ if env is None else env
     progress = Progress()
