@@ -22,6 +22,11 @@ MODEL_REQUESTED_ATTR = "gen_ai.request.model"
 _MAX_VALUE_LEN = 128
 
 Key = tuple[str | None, ...]
+# Bounded memory whatever the span attributes say (feature/team may come from request headers):
+# past this many attribute sets per metric, new ones are summed into one overflow series,
+# as the OTel SDK's own cardinality limit does.
+MAX_SERIES = 2000
+OVERFLOW: Key = (None,)
 
 
 class CostMetrics:
@@ -33,6 +38,7 @@ class CostMetrics:
         provider = meter_provider or metrics.get_meter_provider()
         meter = provider.get_meter("genai_cost")
         self._keys = tuple(attribution_keys)
+        self.max_series = MAX_SERIES
         self._lock = threading.Lock()
         self._cost: dict[Key, float] = {}
         self._unpriced: dict[Key, int] = {}
@@ -52,19 +58,25 @@ class CostMetrics:
         """Add the cost of one priced call."""
         key = self._key(provider, model, span_attrs)
         with self._lock:
+            if key not in self._cost and len(self._cost) >= self.max_series:
+                key = OVERFLOW
             self._cost[key] = self._cost.get(key, 0.0) + usd
 
     def add_unpriced(self, provider: str, model: str, span_attrs: Mapping[str, object]) -> None:
         """Count one call that could not be priced (model as the span named it)."""
         key = self._key(provider, model, span_attrs)
         with self._lock:
+            if key not in self._unpriced and len(self._unpriced) >= self.max_series:
+                key = OVERFLOW
             self._unpriced[key] = self._unpriced.get(key, 0) + 1
 
     def _key(self, provider: str, model: str, span_attrs: Mapping[str, object]) -> Key:
         values = [v if type(v) is str and v else None for v in map(span_attrs.get, self._keys)]
         return (provider, model, *values)
 
-    def _attributes(self, key: Key, model_attr: str) -> dict[str, str]:
+    def _attributes(self, key: Key, model_attr: str) -> dict[str, str | bool]:
+        if key == OVERFLOW:
+            return {"otel.metric.overflow": True}
         attrs = {PROVIDER_ATTR: key[0] or "", model_attr: key[1] or ""}
         for name, value in zip(self._keys, key[2:], strict=True):
             if value is not None:

@@ -38,6 +38,7 @@ class CostSpanProcessor(SpanProcessor):
         attribution_keys: Sequence[str] = DEFAULT_ATTRIBUTION_KEYS,
     ) -> None:
         self.next_processor = next_processor
+        self._owns_pricing = pricing is None
         self.pricing = pricing if pricing is not None else PricingDatabase.from_env()
         self._excluded = frozenset(excluded_scopes)
         self._metrics = CostMetrics(meter_provider, attribution_keys)
@@ -87,8 +88,10 @@ class CostSpanProcessor(SpanProcessor):
         return _rebuilt(span, attrs)
 
     def shutdown(self) -> None:
-        """Delegate."""
+        """Delegate; stop the refresher of a database this processor created itself."""
         self.next_processor.shutdown()
+        if self._owns_pricing:
+            self.pricing.close()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Delegate."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from opentelemetry.context import Context
@@ -265,3 +266,36 @@ def test_works_with_batch_span_processor(db: PricingDatabase) -> None:
     [out] = exporter.get_finished_spans()
     assert (out.attributes or {})["gen_ai.cost.status"] == "priced"
     provider.shutdown()
+
+
+def test_metric_series_are_bounded(db: PricingDatabase) -> None:
+    reader = InMemoryMetricReader()
+    meters = MeterProvider(metric_readers=[reader])
+    processor = CostSpanProcessor(SpanProcessor(), pricing=db, meter_provider=meters)
+    processor._metrics.max_series = 3
+    provider = TracerProvider()
+    provider.add_span_processor(processor)
+    for i in range(5):  # feature values a client controls through a request header
+        attrs = {**LLM, "llmobs.feature": f"f{i}"}
+        provider.get_tracer("t").start_span("llm", attributes=attrs).end()
+    stack = Stack(provider, InMemorySpanExporter(), reader)
+    points = stack.points("gen_ai.client.cost")
+    one = calculate_cost(db, "gpt-4o-mini-2024-07-18", "openai", Usage(1000, 200, 400)).total_usd
+    assert sorted(str(a.get("llmobs.feature")) for a, _ in points) == ["None", "f0", "f1", "f2"]
+    [overflow] = [v for a, v in points if a == {"otel.metric.overflow": True}]
+    assert overflow == pytest.approx(2 * one, rel=1e-12)
+    provider.shutdown()
+    meters.shutdown()
+
+
+def test_own_database_from_env_is_closed_on_shutdown(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GENAI_COST_REFRESH", "on")
+    monkeypatch.setenv("GENAI_COST_REFRESH_URL", "http://127.0.0.1:9/prices.json")  # discard port
+    monkeypatch.setenv("GENAI_COST_CACHE_DIR", str(tmp_path))
+    processor = CostSpanProcessor(SpanProcessor())
+    refresher = processor.pricing._refresher
+    assert refresher is not None and refresher._thread.is_alive()
+    processor.shutdown()
+    assert processor.pricing._refresher is None and not refresher._thread.is_alive()
