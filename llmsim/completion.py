@@ -73,7 +73,9 @@ def complete(
     pieces = split_tokens(text)
     reasoning = rng.randint(64, 320) if is_reasoning_model(conv.model) else 0
     budget = max_tokens if max_tokens is not None else settings.max_tokens_cap
-    reasoning = min(reasoning, budget)
+    # hidden reasoning leaves room for the answer when the budget allows it, but always takes at
+    # least a quarter of the budget: a tight budget still cuts the answer, as with real models
+    reasoning = min(reasoning, max(budget - len(pieces), budget // 4))
     visible = budget - reasoning
     cut = len(pieces) > visible
     return Completion(kind, tuple(pieces[:visible]), reasoning, cut)

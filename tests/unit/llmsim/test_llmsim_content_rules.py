@@ -77,6 +77,11 @@ def test_reasoning_tokens_only_for_reasoning_models() -> None:
     assert complete(conv("", "hi", "gpt-4o"), settings, {}, None).reasoning_tokens == 0
     tight = complete(conv("", "hi", "o3"), settings, {}, 20)
     assert tight.output_tokens == 20 and tight.cut
+    full = complete(conv("", "hi", "o3"), settings, {}, None)
+    budget = 2 * len(full.pieces) + 10
+    roomy = complete(conv("", "hi", "o3"), settings, {}, budget)
+    assert not roomy.cut and roomy.text == full.text  # reasoning leaves room for the answer
+    assert 0 < roomy.reasoning_tokens <= budget - len(full.pieces)
 
 
 def test_scenario_header() -> None:
