@@ -275,3 +275,11 @@ def test_main_succeeds_and_summarises(
 def test_data_files_are_valid_json() -> None:
     for path in Path(DATA_DIR).rglob("*.json"):
         json.loads(path.read_text())
+
+
+def test_degraded_kibana_still_gets_its_objects(
+    fake: FakeElastic, state: ElasticState, setup_env: dict[str, str]
+) -> None:
+    state.kibana_level = "degraded"  # e.g. a plugin this minimal stack does not configure
+    run(setup_env, phase="kibana")
+    assert fake.find("POST", "/api/alerting/rule/fixture-cost-spike")
