@@ -11,7 +11,7 @@ from llmsim.admin import handle_admin
 from llmsim.chat_flow import handle_chat
 from llmsim.config import Settings
 from llmsim.exchange import Exchange
-from llmsim.providers import ANTHROPIC, OPENAI, Provider
+from llmsim.providers import ANTHROPIC, OPENAI, RESPONSES, Provider
 from llmsim.state import SimState
 from llmsim.wire import WireError
 
@@ -21,6 +21,8 @@ CHAT_ROUTES = {
     "/v1/chat/completions": OPENAI,
     "/chat/completions": OPENAI,
     "/v1/messages": ANTHROPIC,
+    "/v1/responses": RESPONSES,
+    "/responses": RESPONSES,
 }
 IDLE_TIMEOUT_S = 75
 

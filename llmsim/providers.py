@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from llmsim import anthropic_wire, openai_wire
+from llmsim import anthropic_wire, openai_wire, responses_wire
 from llmsim.completion import Completion
 from llmsim.conversation import Conversation
 from llmsim.state import SimState
@@ -101,4 +101,22 @@ ANTHROPIC = Provider(
     id_header="request-id",
     models=anthropic_wire.models,
     model_names=tuple(ANTHROPIC_MODELS),
+)
+
+RESPONSES = Provider(
+    name="openai",
+    authorized=openai_wire.authorized,
+    unauthorized=openai_wire.unauthorized,
+    precheck=_no_precheck,
+    parse=responses_wire.parse,
+    usage=lambda conv, done, state: responses_wire.usage(
+        openai_wire.usage(conv, done, state.openai_cache)
+    ),
+    response=responses_wire.response,
+    stream=responses_wire.stream,
+    fault_reply=openai_wire.fault_reply,
+    wire_error=openai_wire.from_wire_error,
+    id_header="x-request-id",
+    models=openai_wire.models,
+    model_names=tuple(OPENAI_MODELS),
 )
