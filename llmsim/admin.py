@@ -24,7 +24,7 @@ def _body(ex: Exchange) -> object:
     raw = ex.read_body(ADMIN_BODY_LIMIT)
     try:
         return json.loads(raw) if raw else None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ConfigError(f"body: not valid JSON ({exc})") from None
 
 

@@ -106,7 +106,10 @@ def parse(body: object, cap: int) -> ChatRequest:
     if not isinstance(messages, list) or not messages:
         raise _invalid("messages: at least one message is required")
     segments: list[Segment] = []
-    for n, tool in enumerate(body.get("tools") or []):
+    tools = body.get("tools") or []
+    if not isinstance(tools, list):
+        raise _invalid("tools: Input should be a valid list")
+    for n, tool in enumerate(tools):
         if not isinstance(tool, dict):
             raise _invalid(f"tools.{n}: Input should be an object")
         segments.append(

@@ -24,7 +24,7 @@ def _read_request(ex: Exchange, state: SimState, provider: Provider) -> ChatRequ
     raw = ex.read_body(state.settings.max_body_bytes)
     try:
         body = json.loads(raw) if raw else None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise WireError(
             400, "invalid_request_error", f"Could not parse the JSON body of your request: {exc}"
         ) from None
