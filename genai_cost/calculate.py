@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -82,6 +83,7 @@ def evaluate(
     counts: Counts | None,
     service_tier: str | None,
     batch: bool,
+    at: float | None = None,
 ) -> Evaluation:
     """Resolve the model and price validated token counts (inclusive semantics).
 
@@ -99,7 +101,7 @@ def evaluate(
         rule = resolution.rule if pricing is None else "no-token-rates"
         return Evaluation("unpriced", key, provider, rule, None, 0.0, 0.0)
     inp, out, read, write, reasoning, write_1h = counts
-    rates = pricing.rates(tier_key(service_tier), batch, inp)
+    rates = pricing.rates(tier_key(service_tier), batch, inp, at)
     uncached = inp - read - write
     input_usd = uncached * rates.input if uncached > 0 else 0.0
     parts = {"uncached_input": input_usd}
@@ -127,10 +129,15 @@ def calculate_cost(
     *,
     service_tier: str | None = None,
     batch: bool = False,
+    at: dt.datetime | None = None,
 ) -> CostResult:
-    """Price one call. service_tier: flex/priority (others = standard); batch: the Batch API."""
+    """Price one call. service_tier: flex/priority (others = standard); batch: the Batch API;
+    at: when the call was made (off-peak rates; default now; a naive datetime is UTC)."""
     catalog = db.catalog
-    ev = evaluate(catalog, model, provider, counts_of(usage), service_tier, batch)
+    when = None
+    if at is not None:
+        when = (at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)).timestamp()
+    ev = evaluate(catalog, model, provider, counts_of(usage), service_tier, batch, when)
     return CostResult(
         status=ev.status,
         model_resolved=ev.key,

@@ -7,6 +7,7 @@ arguments, an unreadable batch file or bad configuration, with a message naming 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +41,14 @@ def _count(text: str) -> int:
     return value
 
 
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date-time") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (argparse exits 2 on bad arguments)."""
     parser = argparse.ArgumentParser(prog="python -m genai_cost", description=__doc__)
@@ -52,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     price.add_argument("--cache-write-1h-tokens", type=_count, default=0)
     price.add_argument("--service-tier", help="flex | priority (others: standard)")
     price.add_argument("--batch-api", action="store_true", help="priced as a Batch API call")
+    price.add_argument("--at", type=_moment, help="when the call ran, for off-peak rates (now)")
     price.add_argument("--batch", type=Path, metavar="FILE.jsonl", help="one call per line")
     price.add_argument("--json", action="store_true", help="machine-readable output")
     resolve = sub.add_parser("resolve", help="which table entry a model name resolves to")
@@ -82,7 +92,7 @@ def _price(args: argparse.Namespace, db: PricingDatabase) -> int:
     if args.batch is not None:
         if args.model is not None:
             raise UsageError("--batch and --model are mutually exclusive")
-        for result in [_price_line(db, obj) for obj in _read_batch(args.batch)]:
+        for result in [_price_line(db, obj, args.at) for obj in _read_batch(args.batch)]:
             print(json.dumps(result.to_dict()) if args.json else _text(result))
         return 0
     if args.model is None or args.input_tokens is None or args.output_tokens is None:
@@ -92,7 +102,13 @@ def _price(args: argparse.Namespace, db: PricingDatabase) -> int:
         cache_write_1h_tokens=args.cache_write_1h_tokens,
     )
     result = calculate_cost(
-        db, args.model, args.provider, usage, service_tier=args.service_tier, batch=args.batch_api
+        db,
+        args.model,
+        args.provider,
+        usage,
+        service_tier=args.service_tier,
+        batch=args.batch_api,
+        at=args.at,
     )
     print(json.dumps(result.to_dict(), indent=2) if args.json else _text(result))
     return 0
@@ -124,7 +140,7 @@ def _read_batch(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _price_line(db: PricingDatabase, obj: dict[str, Any]) -> CostResult:
+def _price_line(db: PricingDatabase, obj: dict[str, Any], at: dt.datetime | None) -> CostResult:
     usage = Usage(
         **{f: obj.get(f) or 0 for f in TOKEN_FIELDS},
         cache_write_1h_tokens=obj.get("cache_write_1h_tokens") or 0,
@@ -132,7 +148,13 @@ def _price_line(db: PricingDatabase, obj: dict[str, Any]) -> CostResult:
     provider = obj.get("provider") if isinstance(obj.get("provider"), str) else None
     tier = obj.get("service_tier") if isinstance(obj.get("service_tier"), str) else None
     return calculate_cost(
-        db, obj["model"], provider, usage, service_tier=tier, batch=obj.get("batch_api") is True
+        db,
+        obj["model"],
+        provider,
+        usage,
+        service_tier=tier,
+        batch=obj.get("batch_api") is True,
+        at=at,
     )
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from genai_cost.offpeak import OffPeak
 from genai_cost.snapshot import Entry
 
 _PREFIXES = (
@@ -61,7 +63,7 @@ def _parse_threshold(text: str) -> float:
 class ModelPricing:
     """The compiled pricing of one table entry; cheap to build, memoised per segment."""
 
-    __slots__ = ("_boundaries", "_entry", "_memo", "inclusive", "priced", "tiered")
+    __slots__ = ("_boundaries", "_entry", "_memo", "inclusive", "off_peak", "priced", "tiered")
 
     def __init__(self, entry: Entry) -> None:
         self._entry = entry
@@ -72,21 +74,32 @@ class ModelPricing:
         self._boundaries = sorted(
             {t for k in entry if k.startswith(_ABOVE_PREFIXES) and (t := _threshold_of(k))}
         )
-        self._memo: dict[tuple[str | None, bool, int], Rates] = {}
+        self.off_peak = OffPeak.parse(entry.get("off_peak_pricing"))
+        self._memo: dict[tuple[str | None, bool, int, bool], Rates] = {}
 
-    def rates(self, tier: str | None, batch: bool, input_tokens: int) -> Rates:
-        """The rates for a call with this prompt size (input tokens, cache included)."""
+    def rates(
+        self, tier: str | None, batch: bool, input_tokens: int, at: float | None = None
+    ) -> Rates:
+        """The rates for a call with this prompt size (input tokens, cache included).
+
+        at: when the call was made (epoch seconds; None = now), for off-peak rates only.
+        """
         if self.tiered:
             listed = _tiered_rates(self._entry, input_tokens)
             if listed is not None:
                 return _halved(listed) if batch else listed
         cut = bisect.bisect_right if self.inclusive else bisect.bisect_left
-        key = (tier, batch, cut(self._boundaries, input_tokens))
+        off_peak = None
+        if self.off_peak is not None and not batch:  # LiteLLM: no off-peak on the Batch API
+            off_peak = self.off_peak if self.off_peak.is_open(at or time.time()) else None
+        key = (tier, batch, cut(self._boundaries, input_tokens), off_peak is not None)
         hit = self._memo.get(key)
         if hit is None:
-            hit = (_batch_rates if batch else _standard_rates)(
-                self._entry, tier, input_tokens, self.inclusive
-            )
+            if batch:
+                hit = _batch_rates(self._entry, input_tokens, self.inclusive)
+            else:
+                rates = off_peak.rates if off_peak is not None else None
+                hit = _standard_rates(self._entry, tier, input_tokens, self.inclusive, rates)
             self._memo[key] = hit
         return hit
 
@@ -118,7 +131,14 @@ class _Lookup:
         return default if value is None else value
 
 
-def _standard_rates(entry: Entry, tier: str | None, tokens: int, inclusive: bool) -> Rates:
+def _standard_rates(
+    entry: Entry,
+    tier: str | None,
+    tokens: int,
+    inclusive: bool,
+    off_peak: Mapping[str, float] | None,
+) -> Rates:
+    """Tier and long-context rates, then off-peak ones (which replace them) when open."""
     look = _Lookup(entry, tier)
     prompt = look.get("input_cost_per_token", 0.0) or 0.0
     completion = look.get("output_cost_per_token", 0.0) or 0.0
@@ -135,6 +155,13 @@ def _standard_rates(entry: Entry, tier: str | None, tokens: int, inclusive: bool
             f"cache_creation_input_token_cost_above_1hr_above_{text}_tokens", write_1h
         )
         read = look.get(f"cache_read_input_token_cost_above_{text}_tokens", read)
+    reasoning = None
+    if off_peak:  # listed off-peak rates replace; a missing cache rate is the off-peak input
+        prompt = off_peak.get("input_cost_per_token", prompt)
+        completion = off_peak.get("output_cost_per_token", completion)
+        read = off_peak.get("cache_read_input_token_cost", read)
+        write = off_peak.get("cache_creation_input_token_cost", write)
+        reasoning = off_peak.get("output_cost_per_reasoning_token")
     write = prompt if write is None else write
     return Rates(
         input=prompt,
@@ -142,7 +169,7 @@ def _standard_rates(entry: Entry, tier: str | None, tokens: int, inclusive: bool
         cache_read=prompt if read is None else read,
         cache_write=write,
         cache_write_1h=write if write_1h is None else write_1h,
-        reasoning=_reasoning_rate(entry, tier, completion),
+        reasoning=_reasoning_rate(entry, tier, completion) if reasoning is None else reasoning,
     )
 
 
@@ -176,9 +203,8 @@ def _reasoning_rate(entry: Entry, tier: str | None, completion: float) -> float:
     return completion if own is None else own
 
 
-def _batch_rates(entry: Entry, tier: str | None, tokens: int, inclusive: bool) -> Rates:
+def _batch_rates(entry: Entry, tokens: int, inclusive: bool) -> Rates:
     """Batch API: `_batches` rates where listed, else half the standard rates (LiteLLM's rule)."""
-    del tier  # the batch API has no service tier
     given = {p: _batch_rate(entry, p, tokens, inclusive) for p in _PREFIXES}
     prompt = given["input_cost_per_token"]
     output = given["output_cost_per_token"]

@@ -76,8 +76,9 @@ class CostSpanProcessor(SpanProcessor):
         if call is None:
             return span
         catalog = self.pricing.catalog
+        at = span.end_time / 1e9 if span.end_time else None  # off-peak rates: when it ran
         ev = evaluate(
-            catalog, call.model, call.provider, call.counts, call.service_tier, call.batch
+            catalog, call.model, call.provider, call.counts, call.service_tier, call.batch, at
         )
         provider = ev.provider or call.provider
         if ev.status == "priced":

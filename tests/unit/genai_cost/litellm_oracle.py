@@ -9,6 +9,7 @@ or {"error": ...}, ...]}. Token semantics are the inclusive ones (OpenAI-style u
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ from typing import Any
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # never fetch: price from the bundled file
 
 import litellm
+from litellm._internal_context import pinned_billing_time
 from litellm.types.utils import (
     CacheCreationTokenDetails,
     CompletionTokensDetailsWrapper,
@@ -56,19 +58,29 @@ def usage_of(case: dict[str, Any]) -> Usage:
 
 
 def price(case: dict[str, Any]) -> list[float] | dict[str, str]:
-    """(prompt, completion) USD from litellm.cost_per_token, or the error it raised."""
+    """(prompt, completion) USD from litellm.cost_per_token, or the error it raised.
+
+    A case's "at" (ISO 8601) pins LiteLLM's billing clock (off-peak rates).
+    """
+    at = case.get("at")
+    moment = dt.datetime.fromisoformat(at) if at else dt.datetime.now(dt.UTC)
     try:
-        prompt, completion = litellm.cost_per_token(
-            model=case["key"],
-            custom_llm_provider=case["provider"],
-            usage_object=usage_of(case),
-            prompt_tokens=case["input_tokens"],
-            completion_tokens=case["output_tokens"],
-            service_tier=case.get("service_tier"),
-            call_type="retrieve_batch" if case.get("batch") else "completion",
-        )
+        with pinned_billing_time(moment):
+            return _price(case)
     except Exception as exc:  # reported, the test decides
         return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _price(case: dict[str, Any]) -> list[float]:
+    prompt, completion = litellm.cost_per_token(
+        model=case["key"],
+        custom_llm_provider=case["provider"],
+        usage_object=usage_of(case),
+        prompt_tokens=case["input_tokens"],
+        completion_tokens=case["output_tokens"],
+        service_tier=case.get("service_tier"),
+        call_type="retrieve_batch" if case.get("batch") else "completion",
+    )
     return [float(prompt), float(completion)]
 
 

@@ -178,3 +178,23 @@ def test_info_shows_cache_time(
     (tmp_path / "model_prices.json").write_text("{}")
     code, out, _ = run(capsys, "info", "--json")
     assert json.loads(out)["cache_file_updated"].endswith("Z")
+
+
+def test_price_at_a_moment(capsys: pytest.CaptureFixture[str]) -> None:
+    base = [
+        "price",
+        "--model",
+        "deepseek-v4-pro",
+        "--input-tokens",
+        "1000000",
+        "--output-tokens",
+        "0",
+        "--json",
+        "--at",
+    ]
+    _, peak, _ = run(capsys, *base, "2026-11-23T08:00:00Z")
+    _, off, _ = run(capsys, *base, "2026-11-23T12:00:00")  # naive: UTC
+    assert json.loads(peak)["total_usd"] == pytest.approx(1.32)
+    assert json.loads(off)["total_usd"] == pytest.approx(0.66)
+    code, _, err = run(capsys, *base, "yesterday")
+    assert code == 2 and "ISO 8601" in err

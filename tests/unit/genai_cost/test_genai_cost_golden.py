@@ -6,6 +6,7 @@ loudly, rather than silently changing the arithmetic), then checks the hand comp
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -248,3 +249,33 @@ def test_usage_rejects_bad_counts() -> None:
         Usage(input_tokens=-1)
     with pytest.raises(ValueError, match="output_tokens"):
         Usage(output_tokens=True)
+
+
+def test_off_peak_rates_by_call_time(db: PricingDatabase, raw_table: dict[str, Any]) -> None:
+    key = "deepseek-v4-pro"
+    rates(
+        raw_table,
+        key,
+        input_cost_per_token=1.32e-06,
+        output_cost_per_token=3.96e-06,
+        cache_read_input_token_cost=4.4e-08,
+    )
+    block = raw_table[key]["off_peak_pricing"]
+    assert block["input_cost_per_token"] == 6.6e-07 and block["output_cost_per_token"] == 1.98e-06
+    assert block["cache_read_input_token_cost"] == 2.2e-08
+    assert block["windows"][0] == {
+        "hours_utc": ["00:00-01:00", "04:00-06:00", "10:00-00:00"],
+        "weekdays": [1, 2, 3, 4, 5],
+    }
+    usage = Usage(input_tokens=1_000, output_tokens=100, cache_read_tokens=300, reasoning_tokens=40)
+    monday = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+    peak = calculate_cost(db, key, None, usage, at=monday.replace(hour=8))
+    assert peak.total_usd == approx(700 * 1.32e-06 + 300 * 4.4e-08 + 100 * 3.96e-06)
+    off = calculate_cost(db, key, None, usage, at=monday.replace(hour=12))
+    assert off.total_usd == approx(700 * 6.6e-07 + 300 * 2.2e-08 + 100 * 1.98e-06)
+    end_excluded = calculate_cost(db, key, None, usage, at=monday.replace(hour=6))  # 04:00-06:00
+    assert end_excluded.total_usd == peak.total_usd
+    saturday = calculate_cost(db, key, None, usage, at=dt.datetime(2026, 11, 28, 8))  # naive: UTC
+    assert saturday.total_usd == off.total_usd
+    batch = calculate_cost(db, key, None, usage, batch=True, at=monday.replace(hour=12))
+    assert batch.total_usd == approx((700 * 1.32e-06 + 300 * 4.4e-08) / 2 + 100 * 3.96e-06 / 2)

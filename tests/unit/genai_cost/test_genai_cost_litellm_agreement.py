@@ -8,6 +8,7 @@ Where we differ on purpose, the difference is asserted explicitly (see DELIBERAT
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import random
@@ -40,12 +41,21 @@ SWEPT = (
     "deepseek",
     "mistral",
     "groq",
+    "tencent",
     "dashscope",
     "fireworks_ai",
     "together_ai",
 )
 # LiteLLM's calculators for these ignore the call's service tier; we apply listed tier rates.
 TIER_BLIND = ("perplexity", "fireworks_ai", "deepseek", "xai", "tencent", "lemonade")
+# Call times of the sweep: weekday peak and off-peak, weekend, near midnight (off-peak rates).
+MOMENTS = (
+    "2026-11-23T08:00:00+00:00",
+    "2026-11-23T12:00:00+00:00",
+    "2026-11-24T00:30:00+00:00",
+    "2026-11-28T08:00:00+00:00",
+    "2026-11-22T16:30:00+00:00",
+)
 # LiteLLM's batch path fails its own model lookup for these keys and returns $0.
 LITELLM_BATCH_LOOKUP_FAILS = ("azure/mistral-large-latest",)
 
@@ -61,6 +71,7 @@ def case(
     reasoning: int = 0,
     tier: str | None = None,
     batch: bool = False,
+    at: str = "2026-11-23T08:00:00+00:00",  # a Monday, peak hours
 ) -> dict[str, Any]:
     return {
         "key": key,
@@ -73,6 +84,7 @@ def case(
         "reasoning_tokens": reasoning,
         "service_tier": tier,
         "batch": batch,
+        "at": at,
     }
 
 
@@ -99,6 +111,14 @@ RULES: dict[str, dict[str, Any]] = {
     "priority": case("gpt-5-mini", "openai", 1000, 100, read=100, tier="priority"),
     "priority_above_threshold": case("azure_ai/gpt-5.5", "azure_ai", 300_000, 10, tier="priority"),
     "tiered_low": case("dashscope/qwen-plus-2025-07-28", "dashscope", 256_000, 10),
+    "off_peak_open": case(
+        "deepseek-v4-pro", "deepseek", 1000, 100, read=300, reasoning=40, at="2026-11-23T12:00:00Z"
+    ),
+    "off_peak_closed": case("deepseek-v4-pro", "deepseek", 1000, 100, read=300, reasoning=40),
+    "off_peak_weekend": case("deepseek-v4-pro", "deepseek", 1000, 100, at="2026-11-28T08:00:00Z"),
+    "off_peak_vendor_calendar": case(
+        "tencent/deepseek-v4.1-flash", "tencent", 1000, 100, read=300, at="2026-11-22T16:30:00Z"
+    ),
     "tiered_high": case("dashscope/qwen-plus-2025-07-28", "dashscope", 256_001, 10, reasoning=4),
 }
 
@@ -165,8 +185,8 @@ def sweep() -> list[dict[str, Any]]:
         provider = entry.get("litellm_provider")
         if provider not in SWEPT or entry.get("mode") not in ("chat", "responses", "completion"):
             continue
-        if "off_peak_pricing" in entry or not DB.catalog.pricing(key).priced:
-            continue  # off-peak (time of day) pricing is not implemented: see the README
+        if not DB.catalog.pricing(key).priced:
+            continue
         if "/" not in key and f"{provider}/{key}" in DB.catalog.entries:
             continue  # LiteLLM would price the provider-prefixed twin instead
         for _ in range(3):
@@ -189,6 +209,7 @@ def sweep() -> list[dict[str, Any]]:
                 rng.choice([0, out_tokens // 2]),
                 tier,
                 batch,
+                rng.choice(MOMENTS),
             )
             if not _deliberate(c, entry):
                 out.append(c)
@@ -247,7 +268,10 @@ def ours(c: dict[str, Any]) -> tuple[float, float]:
         c["reasoning_tokens"],
         c["cache_write_1h_tokens"],
     )
-    r = calculate_cost(DB, c["key"], None, usage, service_tier=c["service_tier"], batch=c["batch"])
+    at = dt.datetime.fromisoformat(c["at"])
+    r = calculate_cost(
+        DB, c["key"], None, usage, service_tier=c["service_tier"], batch=c["batch"], at=at
+    )
     assert r.status == "priced" and r.model_resolved == c["key"]
     return r.input_usd, r.output_usd
 

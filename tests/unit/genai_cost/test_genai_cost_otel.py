@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -299,3 +300,22 @@ def test_own_database_from_env_is_closed_on_shutdown(
     assert refresher is not None and refresher._thread.is_alive()
     processor.shutdown()
     assert processor.pricing._refresher is None and not refresher._thread.is_alive()
+
+
+def test_off_peak_priced_at_the_span_end_time(stack: Stack, db: PricingDatabase) -> None:
+    attrs: dict[str, AttributeValue] = {
+        "gen_ai.provider.name": "deepseek",
+        "gen_ai.request.model": "deepseek-v4-pro",
+        "gen_ai.usage.input_tokens": 1000,
+        "gen_ai.usage.output_tokens": 0,
+    }
+    tracer = stack.provider.get_tracer("t")
+    for name, hour in (("peak", 8), ("off", 12)):
+        end = dt.datetime(2026, 11, 23, hour, tzinfo=dt.UTC)
+        start_ns = int(end.timestamp() * 1e9) - 1_000_000
+        tracer.start_span(name, attributes=attrs, start_time=start_ns).end(start_ns + 1_000_000)
+    spans = stack.spans()
+    assert (spans["peak"].attributes or {})["gen_ai.cost.total_usd"] == pytest.approx(
+        1000 * 1.32e-06
+    )
+    assert (spans["off"].attributes or {})["gen_ai.cost.total_usd"] == pytest.approx(1000 * 6.6e-07)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import replace
 
@@ -17,17 +18,19 @@ counts = st.integers(min_value=0, max_value=2_000_000)
 
 
 @st.composite
-def calls(draw: st.DrawFn) -> tuple[str, Usage, str | None, bool]:
+def calls(draw: st.DrawFn) -> tuple[str, Usage, str | None, bool, dt.datetime]:
     """A priced model and a consistent usage (parts add up to the inclusive totals)."""
     uncached, read, write, text, reasoning = (draw(counts) for _ in range(5))
     write_1h = draw(st.integers(min_value=0, max_value=write))
     usage = Usage(uncached + read + write, text + reasoning, read, write, reasoning, write_1h)
     tier = draw(st.sampled_from([None, "flex", "priority"]))
-    return draw(st.sampled_from(PRICED_KEYS)), usage, tier, draw(st.booleans())
+    lo, hi = dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1)
+    at = draw(st.datetimes(lo, hi, timezones=st.just(dt.UTC)))  # fixed: off-peak rates
+    return draw(st.sampled_from(PRICED_KEYS)), usage, tier, draw(st.booleans()), at
 
 
-def price(key: str, usage: Usage, tier: str | None, batch: bool) -> CostResult:
-    return calculate_cost(DB, key, None, usage, service_tier=tier, batch=batch)
+def price(key: str, usage: Usage, tier: str | None, batch: bool, at: dt.datetime) -> CostResult:
+    return calculate_cost(DB, key, None, usage, service_tier=tier, batch=batch, at=at)
 
 
 def test_enough_models_to_mean_something() -> None:
@@ -36,7 +39,7 @@ def test_enough_models_to_mean_something() -> None:
 
 @given(calls())
 @settings(max_examples=300)
-def test_total_is_sum_of_parts(call: tuple[str, Usage, str | None, bool]) -> None:
+def test_total_is_sum_of_parts(call: tuple[str, Usage, str | None, bool, dt.datetime]) -> None:
     r = price(*call)
     assert r.status == "priced" and r.model_resolved == call[0]
     assert math.isclose(r.total_usd, r.input_usd + r.output_usd, rel_tol=1e-12, abs_tol=0)
@@ -69,11 +72,11 @@ STEPS = {
 @given(calls(), st.sampled_from(sorted(STEPS)), st.integers(min_value=1, max_value=500_000))
 @settings(max_examples=500)
 def test_monotone_in_every_token_count(
-    call: tuple[str, Usage, str | None, bool], kind: str, more: int
+    call: tuple[str, Usage, str | None, bool, dt.datetime], kind: str, more: int
 ) -> None:
-    key, usage, tier, batch = call
-    before = price(key, usage, tier, batch).total_usd
-    after = price(key, STEPS[kind](usage, more), tier, batch).total_usd
+    key, usage, tier, batch, at = call
+    before = price(key, usage, tier, batch, at).total_usd
+    after = price(key, STEPS[kind](usage, more), tier, batch, at).total_usd
     assert after >= before * (1 - 1e-12), (key, kind, more, before, after)
 
 
