@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from llmsim.cli import load_settings
-from llmsim.config import ConfigError, Settings, from_sources, updated
+from llmsim.config import ConfigError, Settings, env_name, from_sources, updated
 
 
 def test_defaults_are_safe() -> None:
@@ -59,3 +61,12 @@ def test_runtime_update_is_validated_and_partial() -> None:
         updated(base, {"host": "0.0.0.0"})
     with pytest.raises(ConfigError, match="retry_after_s"):
         updated(base, {"retry_after_s": "soon"})
+
+
+def test_env_example_lists_every_setting() -> None:
+    text = (Path(__file__).resolve().parents[3] / ".env.example").read_text()
+    missing = [env_name(f) for f in Settings.model_fields if f"\n{env_name(f)}=" not in text]
+    assert missing == []
+    # every LLMSIM_* line there is a setting llmsim knows (start-up refuses unknown ones)
+    listed = {line.split("=")[0] for line in text.splitlines() if line.startswith("LLMSIM_")}
+    assert listed <= {env_name(f) for f in Settings.model_fields}
