@@ -80,6 +80,13 @@ class CostSpanProcessor(SpanProcessor):
         ev = evaluate(
             catalog, call.model, call.provider, call.counts, call.service_tier, call.batch, at
         )
+        requested = attrs.get(attr.MODEL_KEYS[1])
+        if ev.key is None and type(requested) is str and requested and requested != call.model:
+            # a response model the table does not know (a proxy's or simulator's own name):
+            # the requested model is the next best evidence, never a guess
+            ev = evaluate(
+                catalog, requested, call.provider, call.counts, call.service_tier, call.batch, at
+            )
         provider = ev.provider or call.provider
         if ev.status == "priced":
             self._metrics.add_cost(provider, ev.key or "", attrs, ev.input_usd + ev.output_usd)

@@ -319,3 +319,18 @@ def test_off_peak_priced_at_the_span_end_time(stack: Stack, db: PricingDatabase)
         1000 * 1.32e-06
     )
     assert (spans["off"].attributes or {})["gen_ai.cost.total_usd"] == pytest.approx(1000 * 6.6e-07)
+
+
+def test_unknown_response_model_falls_back_to_requested(stack: Stack) -> None:
+    attrs: dict[str, AttributeValue] = {
+        **LLM,
+        "gen_ai.response.model": "proxy-internal-name-7",
+        "gen_ai.request.model": "gpt-4o-mini",
+    }
+    stack.provider.get_tracer("t").start_span("llm", attributes=attrs).end()
+    out = stack.spans()["llm"].attributes or {}
+    assert out["gen_ai.cost.status"] == "priced"
+    assert out["gen_ai.cost.model_resolved"] == "gpt-4o-mini"
+    unknown: dict[str, AttributeValue] = {**attrs, "gen_ai.request.model": "also-unknown"}
+    stack.provider.get_tracer("t").start_span("llm2", attributes=unknown).end()
+    assert (stack.spans()["llm2"].attributes or {})["gen_ai.cost.status"] == "unpriced"
