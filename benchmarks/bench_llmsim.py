@@ -88,6 +88,39 @@ def one_round(base: str, provider: str, call: Call, args: argparse.Namespace) ->
     return per_worker * args.concurrency / (time.perf_counter() - start)
 
 
+def latency_table(base: str) -> None:
+    """Measured time to first token and tokens/s at latency scale 1, against the profiles."""
+    httpx.put(f"{base}/llmsim/config", json={"latency_scale": 1.0}).raise_for_status()
+    profiles = httpx.get(f"{base}/llmsim/config").json()["latency_profiles"]
+    print(f"\nlatency at scale 1 (streamed, median of 3) {'configured':>24} {'measured':>24}")
+    client = openai.OpenAI(base_url=f"{base}/v1", api_key="bench", max_retries=0)
+    for model, family in (
+        ("gpt-4o", "gpt-4o"),
+        ("gpt-4.1-mini", "gpt-4.1"),
+        ("o4-mini", "o-series"),
+    ):
+        ttfts, speeds = [], []
+        for n in range(3):
+            start = time.perf_counter()
+            first = last = 0.0
+            count = 0
+            for chunk in client.chat.completions.create(
+                model=model, messages=[{"role": "user", "content": f"story {n}"}], stream=True
+            ):
+                if chunk.choices and chunk.choices[0].delta.content:
+                    last = time.perf_counter()
+                    first = first or last
+                    count += 1
+            ttfts.append(first - start)
+            speeds.append((count - 1) / (last - first))
+        want = profiles[family]
+        conf = f"{want['ttft_ms']:.0f} ms, {want['tokens_per_s']:.0f} tok/s"
+        got = f"{statistics.median(ttfts) * 1000:.0f} ms, {statistics.median(speeds):.0f} tok/s"
+        print(f"  {model:40} {conf:>24} {got:>24}")
+    print("  (the o-series' first token also waits for its hidden reasoning tokens)")
+    client.close()
+
+
 def start_server() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [
@@ -142,6 +175,7 @@ def main() -> None:
             one_round(base, provider, call, args)  # warm-up
             rates = [one_round(base, provider, call, args) for _ in range(args.rounds)]
             print(f"{name:28} {statistics.median(rates):12.0f} {min(rates):8.0f} {max(rates):8.0f}")
+        latency_table(base)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
