@@ -40,7 +40,7 @@ def test_exported_references_resolve(exported: list[dict[str, Any]]) -> None:
 def test_data_view_is_the_one_setup_creates(sources: list[dict[str, Any]]) -> None:
     """Setup creates the data view first, then the import refines it: same id, title, name."""
     setup_view = json.loads((REPO / "setup" / "data" / "data_view.json").read_text())
-    (view,) = [obj for obj in sources if obj["type"] == "index-pattern"]
+    (view,) = [obj for obj in sources if obj["id"] == "llmobs-traces-apm"]
     assert view["id"] == setup_view["id"]
     for key in ("title", "name", "timeFieldName"):
         assert view["attributes"][key] == setup_view[key]
@@ -177,8 +177,11 @@ def test_main_dashboard_panels_read_llm_spans_only(dashboards: list[dict[str, An
             assert LLM_FILTER in attributes["state"]["query"]["query"], panel["panelIndex"]
 
 
-def test_saved_searches_read_llm_spans(sources: list[dict[str, Any]]) -> None:
-    for search in (obj for obj in sources if obj["type"] == "search"):
+def test_saved_searches_on_traces_read_llm_spans(sources: list[dict[str, Any]]) -> None:
+    searches = [obj for obj in sources if obj["type"] == "search"]
+    on_traces = [s for s in searches if s["references"][0]["id"] == "llmobs-traces-apm"]
+    assert len(on_traces) == 2
+    for search in on_traces:
         source = search["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"]
         assert LLM_FILTER in source["query"]["query"]
         assert "trace.id" in search["attributes"]["columns"]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from scripts.kibana_export import placeholders
-from scripts.kibana_fields import esql_fields
+from scripts.kibana_fields import esql_fields, field_list
 from setup.api_client import SetupError
 from setup.rule_files import load_rules
 
@@ -160,3 +160,22 @@ def test_rule_fields_are_apm_or_custom_mapped(rules: list[dict[str, Any]]) -> No
     for rule in rules:
         if rule["params"]["searchType"] == "esqlQuery":
             assert esql_fields(rule["params"]["esqlQuery"]["esql"]) <= mapped_early, rule["id"]
+
+
+def test_alert_log_fields_are_what_the_rules_write(
+    kibana_dir: Path, rules: list[dict[str, Any]]
+) -> None:
+    """The alert-log search reads llmobs-alerts: setup's mapping or the rules' documents."""
+    index = json.loads((REPO / "setup" / "data" / "index_llmobs-alerts.json").read_text())
+    mapped = {name: spec["type"] for name, spec in index["mappings"]["properties"].items()}
+    written: set[str] = {"@timestamp"}  # the connector's executionTimeField
+    for rule in rules:
+        for action in rule["actions"]:
+            if action["id"] == "llmobs-index":
+                written |= set(action["params"]["documents"][0])
+    alerts = {n: e for n, e in field_list(kibana_dir).items() if "alerts" in e["in"]}
+    assert alerts
+    for name, entry in alerts.items():
+        assert name in written, f"no rule writes {name}"
+        # strings a dynamic mapping meets first become text (with a .keyword sub-field)
+        assert entry["type"] == mapped.get(name, "text"), name
