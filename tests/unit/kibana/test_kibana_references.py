@@ -206,3 +206,35 @@ def test_issue_panels_are_present(dashboards: list[dict[str, Any]]) -> None:
         "Agent spans by refinement round",
     ):
         assert expected in titles
+
+
+VIS_TYPES = {"lnsMetric", "lnsXY", "lnsPie", "lnsDatatable"}
+SERIES_TYPES = {
+    "bar",
+    "bar_stacked",
+    "bar_horizontal",
+    "bar_horizontal_stacked",
+    "line",
+    "area",
+    "area_stacked",
+}
+FORMATS = {"number", "percent"}
+
+
+def test_lens_states_use_known_shapes(dashboards: list[dict[str, Any]]) -> None:
+    for dashboard in dashboards:
+        for panel in lens_panels(dashboard):
+            attributes = panel["embeddableConfig"]["attributes"]
+            visualization = attributes["state"]["visualization"]
+            assert attributes["visualizationType"] in VIS_TYPES
+            if attributes["visualizationType"] == "lnsXY":
+                assert visualization["preferredSeriesType"] in SERIES_TYPES
+                for layer in visualization["layers"]:
+                    assert layer["seriesType"] in SERIES_TYPES and layer["layerType"] == "data"
+            if attributes["visualizationType"] == "lnsPie":
+                assert visualization["shape"] == "donut"
+            (layer_id,) = layers(panel)
+            assert layer_id in json.dumps(visualization)
+            for column in layers(panel)[layer_id]["columns"].values():
+                fmt = column.get("params", {}).get("format")
+                assert fmt is None or fmt["id"] in FORMATS
