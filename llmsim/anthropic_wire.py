@@ -116,7 +116,7 @@ def parse(body: object, cap: int) -> ChatRequest:
             Segment(json.dumps(tool, sort_keys=True), 0, _cache_ttl(tool, f"tools.{n}"))
         )
     system_raw = body.get("system")
-    system_segments = _blocks(system_raw, "system", 0) if system_raw not in (None, "") else []
+    system_segments = _blocks(system_raw, "system", 0) if system_raw not in (None, "", []) else []
     segments += system_segments
     turns: list[tuple[str, str]] = []
     for n, message in enumerate(messages):

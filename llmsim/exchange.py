@@ -35,6 +35,7 @@ class Exchange:
         self.headers: Mapping[str, str] = {k.lower(): v for k, v in handler.headers.items()}
         self.client_host = str(handler.client_address[0])
         self.responded = False
+        self._body_read = False
 
     def read_body(self, limit: int) -> bytes:
         """The request body; BodyTooLargeError when over limit.
@@ -42,8 +43,8 @@ class Exchange:
         A body up to DRAIN_FACTOR times the limit is read and discarded first, so the client,
         which sends its whole body before reading, gets the 413 instead of a reset connection.
         """
-        raw = self.headers.get("content-length", "0").strip() or "0"
-        size = int(raw) if raw.isdigit() else 0
+        size = self._declared_size()
+        self._body_read = True
         if size > limit:
             drained = size <= limit * DRAIN_FACTOR
             left = size if drained else 0
@@ -55,7 +56,15 @@ class Exchange:
             raise BodyTooLargeError(size, drained)
         return self._h.rfile.read(size) if size else b""
 
+    def _declared_size(self) -> int:
+        raw = self.headers.get("content-length", "0").strip()
+        return int(raw) if raw.isdigit() else 0
+
     def _head(self, status: int, headers: Mapping[str, str]) -> None:
+        if not self._body_read and self._declared_size() > 0:
+            # an unread body would be parsed as the next request: end this connection instead
+            headers = {**headers, "connection": "close"}
+            self._h.close_connection = True
         self._h.send_response(status)
         for key, value in headers.items():
             self._h.send_header(key, value)
@@ -161,8 +170,10 @@ class Exchange:
         while (left := deadline - time.monotonic()) > 0:
             try:
                 readable, _, _ = select.select([sock], [], [], min(0.2, left))
-                if readable and not sock.recv(1, socket.MSG_PEEK):
-                    break
+                if readable:
+                    if not sock.recv(1, socket.MSG_PEEK):
+                        break  # the client gave up and closed the connection
+                    time.sleep(min(0.2, left))  # unread bytes pending: do not spin on select
             except OSError:
                 break
         self.drop()

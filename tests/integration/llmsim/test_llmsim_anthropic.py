@@ -173,6 +173,7 @@ def test_missing_anthropic_version_is_400(ant: anthropic.Anthropic) -> None:
             extra_headers={"anthropic-version": anthropic.omit},  # type: ignore[dict-item]
         )
     assert "anthropic-version" in (err.value.api_message or "")
+    assert ant.messages.create(model=MODEL, max_tokens=10, messages=USER).content  # type: ignore[arg-type]
 
 
 def test_missing_key_is_401(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> None:

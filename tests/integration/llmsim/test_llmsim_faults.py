@@ -194,6 +194,8 @@ def test_openai_missing_key_is_401(oai: openai.OpenAI) -> None:
     with pytest.raises(openai.AuthenticationError) as err:
         call_openai(oai, extra_headers={"Authorization": openai.omit})
     assert err.value.status_code == 401 and err.value.type == "invalid_request_error"
+    # the same client (and connection pool) keeps working after a rejected request
+    assert call_openai(oai).choices[0].message.content
 
 
 @pytest.mark.parametrize(
