@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 	"google.golang.org/grpc"
@@ -18,8 +22,14 @@ import (
 )
 
 func startServer(t *testing.T) string {
+	addr, _ := startServerWithOutput(t)
+	return addr
+}
+
+func startServerWithOutput(t *testing.T) (string, string) {
 	t.Helper()
-	sink, err := newDocumentSink(filepath.Join(t.TempDir(), "docs.ndjson"))
+	out := filepath.Join(t.TempDir(), "docs.ndjson")
+	sink, err := newDocumentSink(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +40,7 @@ func startServer(t *testing.T) string {
 	server := newServer("right-token", newProcessor("default", sink))
 	go func() { _ = server.Serve(listener) }()
 	t.Cleanup(func() { _ = server.Close(); _ = sink.Close() })
-	return listener.Addr().String()
+	return listener.Addr().String(), out
 }
 
 func TestHTTPRejectsWrongToken(t *testing.T) {
@@ -84,5 +94,59 @@ func TestGRPCChecksToken(t *testing.T) {
 	_, err = client.Export(metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer right-token"), req)
 	if err != nil {
 		t.Fatalf("right token: %v", err)
+	}
+}
+
+func TestHTTPServerSpanBecomesATransactionDocument(t *testing.T) {
+	addr, out := startServerWithOutput(t)
+	traces := ptrace.NewTraces()
+	rs := traces.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("service.name", "checkout")
+	span := rs.ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+	span.SetName("GET /cart")
+	span.SetKind(ptrace.SpanKindServer)
+	span.SetTraceID([16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	span.SetSpanID([8]byte{1, 2, 3, 4, 5, 6, 7, 8})
+	span.SetStartTimestamp(pcommon.Timestamp(1_000_000_000))
+	span.SetEndTimestamp(pcommon.Timestamp(1_002_500_000))
+	span.Attributes().PutDouble("gen_ai.cost.total_usd", 0.0000004)
+	body, err := ptraceotlp.NewExportRequestFromTraces(traces).MarshalProto()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/v1/traces", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-protobuf")
+	req.Header.Set("Authorization", "Bearer right-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want 200", resp.StatusCode)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hit struct {
+		Index  string         `json:"_index"`
+		Source map[string]any `json:"_source"`
+	}
+	if err := json.Unmarshal(raw, &hit); err != nil {
+		t.Fatalf("%v in %q", err, raw)
+	}
+	if hit.Index != "traces-apm-default" {
+		t.Errorf("_index = %q", hit.Index)
+	}
+	transaction := hit.Source["transaction"].(map[string]any)
+	if transaction["name"] != "GET /cart" || hit.Source["processor"].(map[string]any)["event"] != "transaction" {
+		t.Errorf("not a transaction: %v", hit.Source)
+	}
+	if us := transaction["duration"].(map[string]any)["us"]; us != float64(2500) {
+		t.Errorf("transaction.duration.us = %v, want 2500", us)
+	}
+	if cost := hit.Source["numeric_labels"].(map[string]any)["gen_ai_cost_total_usd"]; cost != float64(0) {
+		t.Errorf("numeric_labels.gen_ai_cost_total_usd = %v, want 0 (scaled_float)", cost)
 	}
 }
