@@ -40,6 +40,9 @@ def init_telemetry(
     # traceloop reads its switch from the environment and defaults to capturing content: we
     # default to off and set it explicitly from our validated settings.
     os.environ["TRACELOOP_TRACE_CONTENT"] = "true" if settings.trace_content else "false"
+    # APM Server stores each metric document as sent: with cumulative temporality every export
+    # repeats the running total and a sum in Kibana over-counts. Delta unless the user says not.
+    os.environ.setdefault("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta")
     exporter_chain: SpanProcessor = BatchSpanProcessor(span_exporter or OTLPSpanExporter())
     if settings.trace_content:
         exporter_chain = RedactingSpanProcessor(exporter_chain)
