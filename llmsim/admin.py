@@ -13,7 +13,8 @@ from llmsim.state import SimState
 ADMIN_BODY_LIMIT = 64 * 1024
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether a client address is loopback (IPv4, IPv6 or IPv4-mapped IPv6)."""
     try:
         return ipaddress.ip_address(host.removeprefix("::ffff:")).is_loopback
     except ValueError:
@@ -34,7 +35,7 @@ def handle_admin(ex: Exchange, state: SimState) -> None:
     if mode == "off":
         ex.send_json(404, {"error": "admin API is disabled (LLMSIM_ADMIN=off)"})
         return
-    if mode == "loopback" and not _is_loopback(ex.client_host):
+    if mode == "loopback" and not is_loopback(ex.client_host):
         ex.send_json(403, {"error": "admin API is loopback-only (set LLMSIM_ADMIN=any to open it)"})
         return
     route = (ex.method, ex.path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,8 @@ class SimServer(ThreadingHTTPServer):
 
     def __init__(self, settings: Settings) -> None:
         self.state = SimState(settings)
+        if ":" in settings.host:  # an IPv6 literal such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__((settings.host, settings.port), Handler)
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -50,7 +53,8 @@ class SimServer(ThreadingHTTPServer):
     def base_url(self) -> str:
         """http://host:port of the bound socket (the real port when 0 was asked for)."""
         host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
+        shown = f"[{host!s}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{port}"
 
 
 def _provider_of(ex: Exchange) -> Provider:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from llmsim.admin import is_loopback
 from llmsim.completion import ScenarioError, complete, parse_scenario
 from llmsim.config import Settings
 from llmsim.content.kitchen import dish_of, servings_of
@@ -106,3 +107,12 @@ def test_fault_book_order() -> None:
     assert 60 < draws.count("429") < 140
     with pytest.raises(FaultSpecError, match="x-llmsim-fault"):
         parse_fault_header("teapot")
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("::ffff:127.0.0.1", True),
+     ("10.0.0.5", False), ("172.17.0.1", False), ("::ffff:10.0.0.5", False), ("nonsense", False)],
+)  # fmt: skip
+def test_admin_loopback_check(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
