@@ -14,25 +14,16 @@ import httpx
 import openai
 import pytest
 
-from llmsim.config import Settings
+from llmsim.config import RUNTIME_FIELDS, Settings
 from llmsim.http_server import start_background
 from tests.integration.llmsim.llmsim_harness import Sim
 
+# every runtime setting at its default, except what keeps tests fast
 BASELINE: dict[str, Any] = {
+    **{k: v for k, v in Settings().model_dump(mode="json").items() if k in RUNTIME_FIELDS},
     "latency_scale": 0,
-    "seed": 0,
-    "fault_rate_429": 0,
-    "fault_rate_500": 0,
-    "fault_rate_503": 0,
-    "fault_rate_529": 0,
-    "fault_rate_timeout": 0,
-    "fault_rate_truncate": 0,
-    "review_reject_rate": 0.3,
-    "pairing_incomplete_rate": 0.25,
-    "plan_malformed_rate": 0.0,
     "retry_after_s": 0.01,
     "timeout_hang_s": 10,
-    "max_tokens_cap": 32768,
 }
 
 
