@@ -22,6 +22,7 @@ def is_loopback(host: str) -> bool:
 
 
 def _body(ex: Exchange) -> object:
+    """The JSON body of an admin request (None when empty); ConfigError when not JSON."""
     raw = ex.read_body(ADMIN_BODY_LIMIT)
     try:
         return json.loads(raw) if raw else None

@@ -47,6 +47,7 @@ def unauthorized() -> ErrorReply:
 
 
 def _invalid(message: str) -> WireError:
+    """A 400 invalid_request_error with Anthropic's "field: problem" message."""
     return WireError(400, "invalid_request_error", message)
 
 
@@ -82,6 +83,7 @@ def _blocks(content: object, where: str, overhead: int) -> list[Segment]:
 
 
 def _required(body: Mapping[str, Any], name: str) -> Any:
+    """A required top-level field, or the 400 Anthropic sends when it is missing."""
     if body.get(name) is None:
         raise _invalid(f"{name}: Field required")
     return body[name]
@@ -174,6 +176,7 @@ def usage(
 def _message(
     req: ChatRequest, content: list[dict[str, Any]], stop: str | None, used: dict[str, Any]
 ) -> dict[str, Any]:
+    """A message object (content, stop reason, usage) as Anthropic returns and streams it."""
     return {
         "id": random_id("msg_01"),
         "type": "message",

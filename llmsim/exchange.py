@@ -57,10 +57,12 @@ class Exchange:
         return self._h.rfile.read(size) if size else b""
 
     def _declared_size(self) -> int:
+        """The Content-Length the client declared (0 when absent or not a number)."""
         raw = self.headers.get("content-length", "0").strip()
         return int(raw) if raw.isdigit() else 0
 
     def _head(self, status: int, headers: Mapping[str, str]) -> None:
+        """Status line and headers; closes the connection if the body was left unread."""
         if not self._body_read and self._declared_size() > 0:
             # an unread body would be parsed as the next request: end this connection instead
             headers = {**headers, "connection": "close"}

@@ -88,6 +88,7 @@ class Handler(BaseHTTPRequestHandler):
         log.info("%s %s", self.address_string(), format % args)
 
     def _dispatch(self) -> None:
+        """Route one request; an unexpected error becomes a provider-shaped 500, never a trace."""
         ex = Exchange(self)
         try:
             self._route(ex)
@@ -103,6 +104,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _route(self, ex: Exchange) -> None:
+        """Chat endpoints, health, admin API, model lists; anything else is a 404/405."""
         state = self.server.state
         provider = CHAT_ROUTES.get(ex.path)
         if provider is not None and ex.method == "POST":
@@ -119,6 +121,7 @@ class Handler(BaseHTTPRequestHandler):
             self._not_found(ex, provider is not None)
 
     def _models(self, ex: Exchange) -> None:
+        """GET /v1/models in the shape of the provider that asks."""
         provider = _provider_of(ex)
         if not provider.authorized(ex.headers):
             ex.send_error_reply(provider.unauthorized())
@@ -126,6 +129,7 @@ class Handler(BaseHTTPRequestHandler):
         ex.send_json(200, provider.models(list(provider.model_names)), provider.success_headers())
 
     def _model(self, ex: Exchange, name: str) -> None:
+        """GET /v1/models/{id}: any id exists (the simulator serves every model name)."""
         provider = _provider_of(ex)
         if not provider.authorized(ex.headers):
             ex.send_error_reply(provider.unauthorized())
@@ -134,6 +138,7 @@ class Handler(BaseHTTPRequestHandler):
         ex.send_json(200, listing["data"][0], provider.success_headers())
 
     def _not_found(self, ex: Exchange, wrong_method: bool) -> None:
+        """404 for an unknown path, 405 for a chat path used with another method than POST."""
         provider = _provider_of(ex)
         if wrong_method:
             message = f"Method {ex.method} not allowed on {ex.path}; use POST."

@@ -52,6 +52,7 @@ def unauthorized() -> ErrorReply:
 
 
 def _invalid(message: str, param: str | None, code: str | None = "invalid_value") -> WireError:
+    """A 400 invalid_request_error naming the parameter, as OpenAI sends it."""
     return WireError(400, "invalid_request_error", message, param, code)
 
 

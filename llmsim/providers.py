@@ -60,10 +60,12 @@ class Provider:
 
 
 def _no_precheck(headers: Mapping[str, str]) -> WireError | None:
+    """OpenAI requires no header besides the key."""
     return None
 
 
 def _anthropic_precheck(headers: Mapping[str, str]) -> WireError | None:
+    """Anthropic refuses requests without an anthropic-version header."""
     if not headers.get("anthropic-version", "").strip():
         return WireError(400, "invalid_request_error", "anthropic-version: header is required")
     return None

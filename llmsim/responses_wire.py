@@ -24,6 +24,7 @@ MIN_OUTPUT_TOKENS = 16
 
 
 def _invalid(message: str, param: str | None, code: str | None = "invalid_value") -> WireError:
+    """A 400 invalid_request_error naming the parameter, as OpenAI sends it."""
     return WireError(400, "invalid_request_error", message, param, code)
 
 
@@ -52,6 +53,7 @@ def _item_text(item: object, where: str) -> tuple[str, str]:
 
 
 def _max_output(body: Mapping[str, Any], cap: int) -> int | None:
+    """max_output_tokens, validated like the API does (at least 16, at most the cap)."""
     value = body.get("max_output_tokens")
     if value is None:
         return None
@@ -128,6 +130,7 @@ def _envelope(
     output: list[dict[str, Any]],
     used: dict[str, Any] | None,
 ) -> dict[str, Any]:
+    """A response object around the output items; status completed, incomplete or in_progress."""
     incomplete = {"reason": "max_output_tokens"} if status == "incomplete" else None
     return {
         "id": rid,
@@ -147,11 +150,13 @@ def _envelope(
 
 
 def _message(mid: str, text: str, status: str) -> dict[str, Any]:
+    """An assistant message output item with one output_text part."""
     part = {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
     return {"id": mid, "type": "message", "status": status, "role": "assistant", "content": [part]}
 
 
 def _reasoning_items(req: ChatRequest) -> list[dict[str, Any]]:
+    """Reasoning models put a (summary-less) reasoning item before the message."""
     if not is_reasoning_model(req.conv.model):
         return []
     return [{"id": random_id("rs_"), "type": "reasoning", "summary": []}]
