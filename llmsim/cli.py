@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from llmsim.config import ConfigError, Settings, cli_flag, env_name, from_sources
 from llmsim.http_server import SimServer
 
-log = logging.getLogger("llmsim")
-
 
 def build_parser() -> argparse.ArgumentParser:
     """One flag per setting; each defaults to its LLMSIM_* variable, then the built-in default."""
@@ -55,8 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    log.warning(
-        "llmsim listening on %s (latency scale %s)", server.base_url, settings.latency_scale
+    # always printed (whatever the log level): scripts read the bound URL from this line
+    print(
+        f"llmsim listening on {server.base_url} (latency scale {settings.latency_scale})",
+        file=sys.stderr,
+        flush=True,
     )
     try:
         server.serve_forever()

@@ -84,7 +84,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch()
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One access line per request at debug level (a busy server must not flood its log)."""
+        log.debug('%s "%s" %s', self.address_string(), self.requestline, code)
+
     def log_message(self, format: str, *args: object) -> None:
+        """Protocol-level problems (malformed request lines, idle timeouts) at info level."""
         log.info("%s %s", self.address_string(), format % args)
 
     def _dispatch(self) -> None:
