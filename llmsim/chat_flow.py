@@ -87,7 +87,8 @@ def _reply(
     used = provider.usage(req.conv, done, state)
     first = first_token_delay(settings, req.conv.model, done.reasoning_tokens)
     per_token = per_token_delay(settings, req.conv.model)
-    state.stats.record(provider.name, req.conv.model, "truncate" if truncate else None, 200)
+    fault = "truncate" if truncate else None
+    state.stats.record(provider.name, req.conv.model, fault, 200, done.kind)
     if req.stream:
         cut = max(1, len(done.pieces) // 2) if truncate else None
         ex.stream(

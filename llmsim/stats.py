@@ -7,17 +7,21 @@ from collections import Counter
 
 
 class Stats:
-    """Counts of requests per provider, model, provider/model, fault and status code."""
+    """Counts of requests per provider, model, provider/model, fault, status and reply label."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counters: dict[str, Counter[str]] = {}
         self._total = 0
 
-    def record(self, provider: str, model: str, fault: str | None, status: int) -> None:
-        """Count one completed request."""
+    def record(
+        self, provider: str, model: str, fault: str | None, status: int, reply: str | None = None
+    ) -> None:
+        """Count one completed request (reply: the label of the generated answer, if any)."""
         with self._lock:
             self._total += 1
+            if reply is not None:
+                self._counters.setdefault("by_reply", Counter())[reply] += 1
             for name, key in (
                 ("by_provider", provider),
                 ("by_model", model),
@@ -31,7 +35,8 @@ class Stats:
         """A JSON-ready copy of the counters."""
         with self._lock:
             out: dict[str, object] = {"requests_total": self._total}
-            for name in ("by_provider", "by_model", "by_provider_model", "by_fault", "by_status"):
+            names = ("by_provider", "by_model", "by_provider_model", "by_fault", "by_status")
+            for name in (*names, "by_reply"):
                 out[name] = dict(self._counters.get(name, Counter()))
             return out
 

@@ -72,22 +72,27 @@ def generic(rng: random.Random, ask: str) -> str:
 
 
 def write_reply(conv: Conversation, rng: random.Random, branches: Branches) -> tuple[str, str]:
-    """(kind, text) for the request; deterministic for a given rng state."""
+    """(label, text) for the request; deterministic for a given rng state.
+
+    The label is the kind, plus the branch taken where there is one ("nutrition_review/reject",
+    "wine_pairing/complete", "menu_plan/malformed"): the admin stats count replies by label.
+    """
     kind = classify(conv)
     ask = conv.last_user_text()
     if kind == "menu_plan":
         bad = _draw(rng, branches.plan_malformed_rate, branches.force_malformed)
-        return kind, menu.menu_plan(rng, ask, bad)
+        return f"{kind}/{'malformed' if bad else 'valid'}", menu.menu_plan(rng, ask, bad)
     if kind == "recipe":
         return kind, kitchen.recipe(rng, ask)
     if kind == "nutrition_guidelines":
         return kind, kitchen.guidelines(rng, ask)
     if kind == "nutrition_review":
         reject = _draw(rng, branches.review_reject_rate, branches.force_reject)
-        return kind, kitchen.review(rng, ask, reject)
+        return f"{kind}/{'reject' if reject else 'approve'}", kitchen.review(rng, ask, reject)
     if kind == "pairing_strategy":
         return kind, cellar.strategy(rng, ask)
     if kind == "wine_pairing":
         bad = _draw(rng, branches.pairing_incomplete_rate, branches.force_incomplete)
-        return kind, cellar.pairing(rng, ask, bad)
+        label = f"{kind}/{'incomplete' if bad else 'complete'}"
+        return label, cellar.pairing(rng, ask, bad)
     return kind, generic(rng, ask)

@@ -135,6 +135,10 @@ def test_review_reject_rate_is_honoured(ant: anthropic.Anthropic, sim: Sim) -> N
     ]
     assert set(verdicts) == {"APPROVED: YES", "APPROVED: NO"}
     assert 3 <= verdicts.count("APPROVED: NO") <= 25  # default rate 0.3
+    assert sim.stats()["by_reply"] == {
+        "nutrition_review/reject": verdicts.count("APPROVED: NO"),
+        "nutrition_review/approve": verdicts.count("APPROVED: YES"),
+    }
     sim.configure(review_reject_rate=0.0)
     assert ask_anthropic(ant, NUTRITIONIST, "Review this recipe.").startswith("APPROVED: YES")
 
@@ -167,6 +171,8 @@ def test_incomplete_pairing_branch(oai: openai.OpenAI, sim: Sim) -> None:
     sim.configure(pairing_incomplete_rate=0.0)
     retry = "Attempt 2: your previous answer lacked REGION. Pair a wine with Roast Duck (main)."
     assert set(fields(ask_openai(oai, SOMMELIER, retry))) == {"WINE", "REGION", "REASON"}
+    replies = sim.stats()["by_reply"]
+    assert replies == {"wine_pairing/incomplete": 1, "wine_pairing/complete": 1}
 
 
 def test_pairing_strategy_is_free_text(oai: openai.OpenAI) -> None:
