@@ -19,15 +19,12 @@ OPENAI_MODELS = [
     "gpt-4.1-mini",
     "gpt-5",
     "gpt-5-mini",
+    "gpt-5.4-mini",
+    "gpt-5.4-nano",
     "o3",
     "o4-mini",
 ]
-ANTHROPIC_MODELS = [
-    "claude-opus-4-1",
-    "claude-sonnet-4-5",
-    "claude-haiku-4-5",
-    "claude-3-5-haiku-latest",
-]
+ANTHROPIC_MODELS = ["claude-opus-4-7", "claude-sonnet-4-6", "claude-haiku-4-5"]
 
 
 @dataclass(frozen=True)
