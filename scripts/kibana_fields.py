@@ -16,7 +16,11 @@ from typing import Any
 from scripts.lens_formula import RECORDS_FIELD, formula_fields, kql_fields
 
 # data view id -> the kind of documents it reads (the "in" values of kibana/fields.json)
-DATA_VIEW_KINDS = {"llmobs-traces-apm": "traces", "llmobs-alerts": "alerts"}
+DATA_VIEW_KINDS = {
+    "llmobs-traces-apm": "traces",
+    "llmobs-metrics-apm": "metrics",
+    "llmobs-alerts": "alerts",
+}
 INDEX_KINDS = {"traces-apm*": "traces"}
 
 _ESQL_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')

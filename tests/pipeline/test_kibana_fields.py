@@ -1,14 +1,17 @@
 """Every field the Kibana objects and alert rules read is indexed by Elastic, with its type.
 
 Checked against the documents apm-data produced for the app run (`apm_documents`) or, for fields
-setup maps before the first document, the traces-apm@custom component template. A second, small
-run with content capture on and a provider 429 checks the fields only such a run produces. (The
-alert-log fields live in llmobs-alerts, written by Kibana's index connector: tier 1 covers them.)
+setup maps before the first document, the traces-apm@custom component template. Metric documents
+are checked as Elasticsearch stores them: its metrics-apm@pipeline moves each metricset sample to a
+top-level field named after the metric. A second, small run with content capture on and a provider
+429 checks the fields only such a run produces. (The alert-log fields live in llmobs-alerts,
+written by Kibana's index connector: tier 1 covers them.)
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -26,6 +29,17 @@ CUSTOM_TEMPLATE = REPO / "setup" / "data" / "component_template_traces-apm@custo
 # Objects that read LLM spans only (span.type : "genai"): their fields must be on LLM spans.
 LLM_SPAN_READERS = ("llmobs-dashboard-llm-observability/", "llmobs-search-", "llmobs-rule-")
 COST_STATUSES = {"priced", "unpriced", "no_usage"}
+# What a metricset sample becomes in Elasticsearch (elastic/elasticsearch, x-pack/plugin/apm-data/
+# src/main/resources/ingest-pipelines/metrics-apm@pipeline.yaml sets _dynamic_templates per sample;
+# x-pack/plugin/core/template-resources/src/main/resources/metrics@mappings.json defines them):
+# counter/gauge -> double_metrics (double, index: false), histogram -> histogram_metrics,
+# summary -> summary_metrics (aggregate_metric_double).
+SAMPLE_MAPPING = {
+    "counter": "double",
+    "gauge": "double",
+    "histogram": "histogram",
+    "summary": "aggregate_metric_double",
+}
 
 Doc = dict[str, Any]
 
@@ -175,3 +189,88 @@ def test_content_and_rate_limit_fields_with_capture_on(content_run: list[Doc]) -
     # the 429 panel and rule select labels.error_type : "RateLimitError"
     failed = [doc for doc in llm if doc.get("event", {}).get("outcome") == "failure"]
     assert [_values([doc], "labels.error_type") for doc in failed] == [["RateLimitError"]]
+
+
+def _indexed_metric(doc: Doc) -> Doc:
+    """A metric document as Elasticsearch stores it: metricset.samples moved to top-level fields
+    named after each metric (what metrics-apm@pipeline does; a no-op if already done)."""
+    metricset = dict(doc.get("metricset", {}))
+    indexed = {**doc, "metricset": metricset}
+    for sample in metricset.pop("samples", []):
+        if sample["type"] == "histogram":
+            indexed[sample["name"]] = {"values": sample["values"], "counts": sample["counts"]}
+        elif sample["type"] == "summary":
+            indexed[sample["name"]] = {"value_count": sample["value_count"], "sum": sample["sum"]}
+        else:
+            indexed[sample["name"]] = sample["value"]
+    return indexed
+
+
+def _metric_docs(docs: list[Doc]) -> list[Doc]:
+    return [_indexed_metric(doc) for doc in docs if _kind(doc) == "metrics"]
+
+
+def _sample_types(docs: list[Doc]) -> dict[str, set[str]]:
+    """Metric name -> the Elasticsearch types its samples get through the dynamic templates."""
+    types: dict[str, set[str]] = {}
+    for doc in docs:
+        if _kind(doc) == "metrics":
+            for sample in doc.get("metricset", {}).get("samples", []):
+                types.setdefault(sample["name"], set()).add(SAMPLE_MAPPING[sample["type"]])
+    return types
+
+
+def _metric_fields() -> dict[str, dict[str, Any]]:
+    return {name: e for name, e in field_list(KIBANA).items() if "metrics" in e["in"]}
+
+
+def test_metric_fields_are_in_the_indexed_metric_documents(apm_documents: list[Doc]) -> None:
+    metric_docs = _metric_docs(apm_documents)
+    fields = _metric_fields()
+    assert "gen_ai.client.cost" in fields
+    missing = [name for name in fields if not _values(metric_docs, name, "metrics")]
+    assert missing == [], "fields the metric panels read that the metric documents lack"
+    wrong = [
+        (name, entry["type"], value)
+        for name, entry in fields.items()
+        for value in _values(metric_docs, name, "metrics")
+        if not _type_matches(entry["type"], value)
+    ]
+    assert wrong == []
+
+
+def test_metric_values_get_the_listed_type_from_the_dynamic_templates(
+    apm_documents: list[Doc],
+) -> None:
+    sample_types = _sample_types(apm_documents)
+    for name, entry in _metric_fields().items():
+        if name in sample_types:
+            assert sample_types[name] == {entry["type"]}, name
+        else:  # not a metric value: a label (string -> keyword) or the time field
+            assert name.startswith("labels.") or name == "@timestamp", name
+
+
+def test_metric_fields_read_are_not_shadowed_by_another_metric(apm_documents: list[Doc]) -> None:
+    """Metric names become object paths: `a.b` and `a.b.c` cannot both be mapped, so documents
+    of one of them would be rejected (elastic/apm#347)."""
+    names = set(_sample_types(apm_documents))
+    read = {name for name in _metric_fields() if name in names}
+    assert read
+    clashes = {
+        (r, n) for r in read for n in names if n.startswith(f"{r}.") or r.startswith(f"{n}.")
+    }
+    assert clashes == set()
+
+
+def test_metric_cost_equals_span_cost_when_every_trace_is_kept(apm_documents: list[Doc]) -> None:
+    """The pipeline run keeps every trace, so the sampling-proof tile (sum of the delta counter)
+    shows what the span tile shows; the chart's models are the models the spans were priced as."""
+    metric_docs = _metric_docs(apm_documents)
+    llm = _llm_spans(apm_documents)
+    span_costs = _values(llm, "numeric_labels.gen_ai_cost_total_usd")
+    metric_cost = sum(_values(metric_docs, "gen_ai.client.cost", "metrics"))
+    assert metric_cost > 0
+    assert math.isclose(metric_cost, sum(span_costs), abs_tol=1e-6 * len(span_costs))
+    models = set(_values(metric_docs, "labels.gen_ai_cost_model_resolved", "metrics"))
+    priced = [span for span in llm if _values([span], "numeric_labels.gen_ai_cost_total_usd")]
+    assert models == set(_values(priced, "labels.gen_ai_cost_model_resolved"))

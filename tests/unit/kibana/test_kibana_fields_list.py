@@ -7,7 +7,7 @@ from pathlib import Path
 from scripts.kibana_fields import all_uses, esql_fields, field_list, load_json
 
 TYPES = {"keyword", "text", "date", "long", "double", "scaled_float"}
-KINDS = {"traces", "alerts"}
+KINDS = {"traces", "metrics", "alerts"}
 
 
 def test_field_list_is_exactly_what_is_referenced(kibana_dir: Path) -> None:
