@@ -15,7 +15,9 @@ from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, MeterProvider, Observation
 
 COST_METRIC = "gen_ai.client.cost"
-UNPRICED_METRIC = "gen_ai.client.cost.unpriced"
+# Not "gen_ai.client.cost.unpriced": Elasticsearch stores each metric as a field named after it,
+# and gen_ai.client.cost cannot be both a number and an object (elastic/apm#347).
+UNPRICED_METRIC = "gen_ai.client.unpriced_calls"
 PROVIDER_ATTR = "gen_ai.provider.name"
 MODEL_RESOLVED_ATTR = "gen_ai.cost.model_resolved"
 MODEL_REQUESTED_ATTR = "gen_ai.request.model"

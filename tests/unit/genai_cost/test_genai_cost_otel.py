@@ -186,7 +186,7 @@ def test_unpriced_and_no_usage(stack: Stack) -> None:
     assert a["gen_ai.cost.status"] == "unpriced" and "gen_ai.cost.total_usd" not in a
     assert b["gen_ai.cost.status"] == "no_usage" and "gen_ai.cost.total_usd" not in b
     assert b["gen_ai.cost.model_resolved"] == "gpt-4o-mini"
-    assert stack.points("gen_ai.client.cost.unpriced") == [
+    assert stack.points("gen_ai.client.unpriced_calls") == [
         (
             {
                 "gen_ai.provider.name": "openai",
