@@ -2,7 +2,7 @@
 
 Content capture is off by default (TRACELOOP_TRACE_CONTENT=false). When a team opts in, the
 exported spans carry the messages with these patterns masked; span attributes are frozen once a
-span ends, so the masked copy is a new ReadableSpan built with the SDK's public constructor.
+span ends, so the masked copy is a new span built by genai_cost's `with_attributes`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import re
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 from opentelemetry.util.types import AttributeValue
+
+from genai_cost.otel import with_attributes
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # 13-19 digits, optionally grouped by spaces or dashes (card numbers)
@@ -68,20 +70,7 @@ def masked_span(span: ReadableSpan) -> ReadableSpan:
     new_attributes = {
         k: (_masked_value(v) if _is_content_key(k) else v) for k, v in attributes.items()
     }
-    return ReadableSpan(
-        name=span.name,
-        context=span.context,
-        parent=span.parent,
-        resource=span.resource,
-        attributes=new_attributes,
-        events=span.events,
-        links=span.links,
-        kind=span.kind,
-        status=span.status,
-        start_time=span.start_time,
-        end_time=span.end_time,
-        instrumentation_scope=span.instrumentation_scope,
-    )
+    return with_attributes(span, new_attributes)
 
 
 class RedactingSpanProcessor(SpanProcessor):

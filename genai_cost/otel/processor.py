@@ -9,7 +9,7 @@ TracerProvider.add_span_processor(CostSpanProcessor(batch)).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from opentelemetry.context import Context
 from opentelemetry.metrics import MeterProvider
@@ -93,7 +93,7 @@ class CostSpanProcessor(SpanProcessor):
         elif ev.status == "unpriced":
             self._metrics.add_unpriced(provider, call.model, attrs)
         _add_cost_attributes(attrs, ev, provider, catalog.source)
-        return _rebuilt(span, attrs)
+        return with_attributes(span, attrs)
 
     def shutdown(self) -> None:
         """Delegate; stop the refresher of a database this processor created itself."""
@@ -127,8 +127,12 @@ def _add_cost_attributes(
                 attrs[key] = value
 
 
-def _rebuilt(span: ReadableSpan, attributes: dict[str, object]) -> ReadableSpan:
-    """A new ReadableSpan with the original's fields and the given attributes."""
+def with_attributes(span: ReadableSpan, attributes: Mapping[str, object]) -> ReadableSpan:
+    """A new ReadableSpan with the original's fields and the given attributes.
+
+    The public way to change an ended span's attributes (they are frozen at end since SDK 1.43):
+    other processors in a chain (e.g. a redacting one) use it too.
+    """
     return ReadableSpan(
         name=span.name,
         context=span.context,
