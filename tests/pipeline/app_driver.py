@@ -139,6 +139,9 @@ def start_app(work_dir: Path, pipeline: Pipeline, llmsim_url: str) -> tuple[Proc
     return process, url
 
 
+UNPRICED_MODEL = "house-finetune-v1"
+
+
 def queue_fault(llmsim_url: str, provider: str, count: int) -> None:
     """The next `count` calls to `provider` answer HTTP 500 (llmsim's admin API)."""
     body = {"fault": "500", "count": count, "provider": provider}
@@ -162,6 +165,9 @@ def run_workload(app_url: str, llmsim_url: str) -> AppRun:
             "recipe-anthropic", "/recipe/generate", _recipe("anthropic", "cassoulet"), RECIPE_CALLER
         )
         send("menu", "/menu/design", MENU_BODY, MENU_CALLER)
+        # a self-hosted fine-tune the pricing table cannot know: priced as "unpriced", never guessed
+        unpriced = {**_recipe("openai", "gazpacho"), "model": UNPRICED_MODEL}
+        send("recipe-unpriced", "/recipe/generate", unpriced, RECIPE_CALLER)
         queue_fault(llmsim_url, "openai", 1)
         send(
             "recipe-retried", "/recipe/generate", _recipe("openai", "bouillabaisse"), RECIPE_CALLER

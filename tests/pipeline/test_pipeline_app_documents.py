@@ -7,7 +7,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from tests.pipeline.app_driver import MAX_ATTEMPTS, SERVICE_NAME, AppRun, Request
+from tests.pipeline.app_driver import MAX_ATTEMPTS, SERVICE_NAME, UNPRICED_MODEL, AppRun, Request
 from tests.pipeline.documents import (
     COST_FIELDS,
     TOKEN_FIELDS,
@@ -45,6 +45,7 @@ def test_workload_answers_as_expected(workload: AppRun) -> None:
         "recipe-openai": 200,
         "recipe-anthropic": 200,
         "menu": 200,
+        "recipe-unpriced": 200,
         "recipe-retried": 200,
         "recipe-failed": 502,
     }
@@ -97,7 +98,11 @@ def test_llm_spans_are_typed_genai_by_provider(apm_documents: list[Doc]) -> None
 
 
 def test_cost_and_tokens_are_numeric_labels(apm_documents: list[Doc]) -> None:
-    priced = [s for s in llm_spans(apm_documents) if outcome(s) == "success"]
+    priced = [
+        s
+        for s in llm_spans(apm_documents)
+        if outcome(s) == "success" and s["labels"]["gen_ai_cost_status"] == "priced"
+    ]
     assert priced
     for span in priced:
         numbers, labels = span["numeric_labels"], span["labels"]
@@ -123,7 +128,10 @@ def test_models_and_attribution_are_labels(apm_documents: list[Doc], workload: A
         for span in llm:
             labels = span["labels"]
             assert labels["gen_ai_request_model"]
-            if outcome(span) == "success":
+            if request.name == "recipe-unpriced":
+                assert labels["gen_ai_cost_status"] == "unpriced"
+                assert "gen_ai_cost_model_resolved" not in labels
+            elif outcome(span) == "success":
                 assert labels["gen_ai_cost_status"] == "priced"
                 assert labels["gen_ai_cost_model_resolved"]
                 assert labels["gen_ai_response_model"]
@@ -135,8 +143,27 @@ def test_models_and_attribution_are_labels(apm_documents: list[Doc], workload: A
             assert labels["llmobs_tenant"] == request.caller.tenant
             assert labels["enduser_pseudo_id"]
             assert "gen_ai_cost_model_resolved" not in span.get("numeric_labels", {})
-    models = {s["labels"]["gen_ai_cost_model_resolved"] for s in llm_spans(apm_documents)}
+    models = {
+        s["labels"]["gen_ai_cost_model_resolved"]
+        for s in llm_spans(apm_documents)
+        if "gen_ai_cost_model_resolved" in s["labels"]
+    }
     assert len(models) >= 2
+
+
+def test_unknown_model_is_unpriced_never_guessed(
+    apm_documents: list[Doc], workload: AppRun
+) -> None:
+    request = workload.by_name("recipe-unpriced")
+    assert request.status == 200
+    (span,) = llm_spans(in_trace(apm_documents, str(request.trace_id)))
+    assert span["labels"]["gen_ai_request_model"] == UNPRICED_MODEL
+    numbers = span["numeric_labels"]
+    assert numbers["gen_ai_usage_input_tokens"] > 0
+    assert not [k for k in numbers if k.startswith("gen_ai_cost_")], "no cost for an unknown model"
+    unpriced = metric_samples(apm_documents, "gen_ai.client.unpriced_calls")
+    assert sum(sample["value"] for _, sample in unpriced) == 1
+    assert {doc["labels"]["gen_ai_request_model"] for doc, _ in unpriced} == {UNPRICED_MODEL}
 
 
 def test_users_are_pseudonymous_everywhere(apm_documents: list[Doc], workload: AppRun) -> None:
