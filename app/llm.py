@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Literal
 
 import anthropic
@@ -122,16 +123,21 @@ class LLMGateway:
     def _call_openai(
         self, model: str, system: str, prompt: str, max_tokens: int, temperature: float | None
     ) -> LLMReply:
-        send_temperature = temperature is not None and not _NO_TEMPERATURE.match(model)
-        response = self._openai.chat.completions.create(
+        create = partial(
+            self._openai.chat.completions.create,
             model=model,
             messages=[
                 {"role": "system", "content": system},
                 {"role": "user", "content": prompt},
             ],
             max_completion_tokens=max_tokens,
-            temperature=temperature if send_temperature else openai.omit,
         )
+        # Leave the argument out rather than pass `openai.omit`: traceloop copies request
+        # arguments onto the span and logs a warning for the sentinel on every call.
+        if temperature is not None and not _NO_TEMPERATURE.match(model):
+            response = create(temperature=temperature)
+        else:
+            response = create()
         choice = response.choices[0]
         usage = response.usage
         return LLMReply(

@@ -31,11 +31,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_http(
+    url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            out = log.read_text(errors="replace") if log else ""
             raise RuntimeError(f"process exited with {proc.returncode}:\n{out[-3000:]}")
         try:
             if httpx.get(url, timeout=1.0).status_code == 200:
@@ -80,34 +82,28 @@ class Llmsim:
 
 
 @pytest.fixture(scope="session")
-def llmsim() -> Iterator[Llmsim]:
+def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the processes write their output (a never-read pipe would fill up and block them)."""
+    return tmp_path_factory.mktemp("logs")
+
+
+@pytest.fixture(scope="session")
+def llmsim(logs: Path) -> Iterator[Llmsim]:
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llmsim",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--latency-scale",
-            "0",
-            "--seed",
-            "7",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    log = logs / "llmsim.log"
+    command = [sys.executable, "-m", "llmsim", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*command, "--latency-scale", "0", "--seed", "7"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        _wait_http(f"http://127.0.0.1:{port}/health", proc)
-        sim = Llmsim(f"http://127.0.0.1:{port}")
-        defaults = httpx.get(f"{sim.url}/llmsim/config", timeout=5).json()
-        yield sim
+        _wait_http(f"http://127.0.0.1:{port}/health", proc, log=log)
+        yield Llmsim(f"http://127.0.0.1:{port}")
     finally:
         _stop(proc)
-    del defaults
 
 
 @pytest.fixture
@@ -162,25 +158,30 @@ def app_env(llmsim_url: str, otlp_url: str, port: int, **extra: str) -> dict[str
 class AppProcess:
     url: str
     proc: subprocess.Popen[bytes]
+    log: Path
 
 
 @pytest.fixture(scope="session")
-def start_app(llmsim: Llmsim, otlp: tuple[str, Sink]) -> Iterator[Callable[..., AppProcess]]:
+def start_app(
+    llmsim: Llmsim, otlp: tuple[str, Sink], logs: Path
+) -> Iterator[Callable[..., AppProcess]]:
     """Factory: start `python -m app` with extra env; every process is stopped at session end."""
     started: list[subprocess.Popen[bytes]] = []
 
     def start(**extra: str) -> AppProcess:
         port = free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app"],
-            cwd=ROOT,
-            env=app_env(llmsim.url, otlp[0], port, **extra),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        log = logs / f"app-{port}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "app"],
+                cwd=ROOT,
+                env=app_env(llmsim.url, otlp[0], port, **extra),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         started.append(proc)
-        _wait_http(f"http://127.0.0.1:{port}/ready", proc)
-        return AppProcess(f"http://127.0.0.1:{port}", proc)
+        _wait_http(f"http://127.0.0.1:{port}/ready", proc, log=log)
+        return AppProcess(f"http://127.0.0.1:{port}", proc, log)
 
     yield start
     for proc in started:
@@ -188,6 +189,11 @@ def start_app(llmsim: Llmsim, otlp: tuple[str, Sink]) -> Iterator[Callable[..., 
 
 
 @pytest.fixture(scope="session")
-def app_url(start_app: Callable[..., AppProcess]) -> str:
+def default_app(start_app: Callable[..., AppProcess]) -> AppProcess:
     """The app with its default settings (content capture off)."""
-    return start_app().url
+    return start_app()
+
+
+@pytest.fixture(scope="session")
+def app_url(default_app: AppProcess) -> str:
+    return default_app.url

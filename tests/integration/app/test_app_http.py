@@ -135,3 +135,19 @@ def test_app_keeps_serving_when_the_collector_is_down(
             json={"provider": "openai", "dish_name": "Soup"},
         )
         assert r.status_code == 200
+
+
+def test_logs_are_clean_of_instrumentation_warnings(default_app: AppProcess, sim: Llmsim) -> None:
+    """Regression guard: passing an SDK sentinel (openai.omit) made traceloop log an
+    'Invalid type' warning on every call; the app's log must stay free of them."""
+    for provider in ("openai", "anthropic"):
+        r = httpx.post(
+            f"{default_app.url}/recipe/generate",
+            timeout=30,
+            json={"provider": provider, "dish_name": "Soup", "temperature": 0.5},
+        )
+        assert r.status_code == 200
+    text = default_app.log.read_text(errors="replace")
+    assert "POST /recipe/generate" in text  # the access log is there: the right file is read
+    assert "Invalid type" not in text
+    assert "Traceback" not in text
