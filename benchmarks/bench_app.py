@@ -36,7 +36,12 @@ MENU = {"cuisine": "French", "courses": 3, "season": "autumn", "occasion": "anni
 
 def _start(cmd: list[str], env: dict[str, str] | None, ready: str) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     _wait_http(ready, proc)
     return proc

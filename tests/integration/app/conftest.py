@@ -6,7 +6,9 @@ batch export) with its OTLP endpoint pointed at a receiver inside the test proce
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,12 +51,15 @@ def _wait_http(
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
+    """Stop a process started with start_new_session=True and everything it forked: a gunicorn
+    worker still flushing spans to a dead collector must not outlive its killed master."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 @dataclass
@@ -98,6 +103,7 @@ def llmsim(logs: Path) -> Iterator[Llmsim]:
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait_http(f"http://127.0.0.1:{port}/health", proc, log=log)
@@ -178,6 +184,7 @@ def start_app(
                 env=app_env(llmsim.url, otlp[0], port, **extra),
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         started.append(proc)
         _wait_http(f"http://127.0.0.1:{port}/ready", proc, log=log)
