@@ -8,7 +8,7 @@ ORACLE  ?= .venv-oracle
 PY      := $(VENV)/bin/python
 PYTEST_FLAGS ?=
 
-.PHONY: help venv oracle-venv test lint fmt
+.PHONY: help venv oracle-venv lock test lint fmt
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-16s %s\n",$$1,$$2}'
@@ -31,6 +31,14 @@ $(ORACLE)/.installed: requirements-oracle.lock
 test: venv oracle-venv ## tiers 1-2: unit and integration (real SDKs against llmsim on loopback)
 	@$(PY) -m pytest tests/unit tests/integration $(PYTEST_FLAGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected: that is a failure" >&2; exit 1; fi; exit $$rc
+
+UV_COMPILE = $(VENV)/bin/uv pip compile -q --generate-hashes --python-version 3.11
+lock: venv ## recompile every lock file from its inputs (uv, pinned in the dev extra)
+	$(UV_COMPILE) pyproject.toml -o requirements.lock
+	$(UV_COMPILE) pyproject.toml --extra dev --extra demo -o requirements-dev.lock
+	$(UV_COMPILE) requirements-oracle.in -o requirements-oracle.lock
+	$(UV_COMPILE) llmsim/requirements.in -c requirements.lock -o llmsim/requirements.lock
+	$(UV_COMPILE) setup/requirements.in -o setup/requirements.txt
 
 lint: venv ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .
