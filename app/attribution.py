@@ -82,12 +82,11 @@ def current_attributes() -> Mapping[str, AttributeValue]:
 @contextmanager
 def bound_attributes(**attributes: AttributeValue) -> Iterator[None]:
     """Bind attributes (merged over the current ones) to every span started inside the block."""
-    merged = {**current_attributes(), **attributes}
-    token = otel_context.attach(otel_context.set_value(_CONTEXT_KEY, merged))
+    token = attach_attributes(attributes)
     try:
         yield
     finally:
-        otel_context.detach(token)
+        detach(token)
 
 
 def attach_attributes(attributes: Mapping[str, AttributeValue]) -> object:

@@ -10,8 +10,8 @@ collector down, plus the instrumented/uninstrumented time ratio, all measured in
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,29 +22,20 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.integration.app.conftest import (  # noqa: E402
-    _stop,
-    _wait_http,
-    app_env,
-    free_port,
-)
+from tests.integration.app.conftest import app_env  # noqa: E402
 from tests.integration.app.otlp_sink import start_sink  # noqa: E402
+from tests.processes import Process, free_port, http_ok, start, wait_until  # noqa: E402
+
+LOGS = ROOT / "out" / "bench-app"
 
 RECIPE = {"provider": "openai", "dish_name": "Ratatouille", "servings": 4}
 MENU = {"cuisine": "French", "courses": 3, "season": "autumn", "occasion": "anniversary"}
 
 
-def _start(cmd: list[str], env: dict[str, str] | None, ready: str) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    _wait_http(ready, proc)
-    return proc
+def _start(name: str, argv: list[str], env: dict[str, str], ready: str) -> Process:
+    process = start(name, argv, env, LOGS)
+    wait_until(http_ok(ready), f"{name} ready", process)
+    return process
 
 
 def _run(url: str, body: dict[str, object], n: int, concurrency: int) -> tuple[float, list[float]]:
@@ -69,19 +60,11 @@ def main() -> None:
     args = parser.parse_args()
 
     sim_port = free_port()
+    argv = [sys.executable, "-m", "llmsim", "--host", "127.0.0.1", "--port", str(sim_port)]
     sim = _start(
-        [
-            sys.executable,
-            "-m",
-            "llmsim",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(sim_port),
-            "--latency-scale",
-            "0",
-        ],
-        None,
+        "llmsim",
+        [*argv, "--latency-scale", "0"],
+        dict(os.environ),
         f"http://127.0.0.1:{sim_port}/health",
     )
     sim_url = f"http://127.0.0.1:{sim_port}"
@@ -103,7 +86,9 @@ def main() -> None:
         for variant, extra in variants.items():
             port = free_port()
             env = app_env(sim_url, up, port, OTEL_BSP_SCHEDULE_DELAY="5000", **extra)
-            app = _start([sys.executable, "-m", "app"], env, f"http://127.0.0.1:{port}/ready")
+            app = _start(
+                "app", [sys.executable, "-m", "app"], env, f"http://127.0.0.1:{port}/ready"
+            )
             try:
                 for path, body, n in (
                     ("/recipe/generate", RECIPE, args.requests),
@@ -113,9 +98,9 @@ def main() -> None:
                     p95 = statistics.quantiles(lat, n=20)[-1]
                     results[(variant, path)] = (n / wall, statistics.median(lat), p95)
             finally:
-                _stop(app)
+                app.stop()
     finally:
-        _stop(sim)
+        sim.stop()
         server.shutdown()
 
     print(f"{'variant':32} {'endpoint':18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}")

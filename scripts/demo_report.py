@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loadgen import percentile
+
 STATUS_ERROR = 2
 KIND_SERVER = 2
 NONE = "(none)"
@@ -129,17 +131,6 @@ def _span(raw: dict[str, Any], service: str, scope: str) -> Span:
         service=service,
         scope=scope,
     )
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100) of values; NaN when empty."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 @dataclass

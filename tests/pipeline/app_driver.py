@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from tests.pipeline.pipeline import Pipeline
-from tests.pipeline.processes import Process, free_port, http_ok, start, wait_until
+from tests.processes import Process, free_port, http_ok, start, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICE_NAME = "menu-designer"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.pipeline.processes import Process, free_ports, http_ok, start, wait_until
+from tests.processes import Process, free_ports, http_ok, start, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / ".cache" / "pipeline"

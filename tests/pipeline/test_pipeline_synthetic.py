@@ -7,8 +7,8 @@ from typing import Any
 
 from tests.pipeline.documents import errors, in_trace, llm_spans, metric_samples, transactions
 from tests.pipeline.pipeline import BASE_CONFIG, Hit, Pipeline, sources
-from tests.pipeline.processes import wait_until
 from tests.pipeline.synthetic import SERVICE, emit
+from tests.processes import wait_until
 
 
 def _complete(hits: list[Hit]) -> bool:

@@ -6,13 +6,8 @@ batch export) with its OTLP endpoint pointed at a receiver inside the test proce
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,44 +17,10 @@ import httpx
 import pytest
 
 from tests.integration.app.otlp_sink import Sink, start_sink
+from tests.processes import REPO as ROOT
+from tests.processes import Process, free_port, http_ok, start, wait_until
 
-ROOT = Path(__file__).resolve().parents[3]
 HASH_KEY = "test-hash-key-0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_http(
-    url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0, log: Path | None = None
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = log.read_text(errors="replace") if log else ""
-            raise RuntimeError(f"process exited with {proc.returncode}:\n{out[-3000:]}")
-        try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} not ready after {timeout} s")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a process started with start_new_session=True and everything it forked: a gunicorn
-    worker still flushing spans to a dead collector must not outlive its killed master."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
 
 
 @dataclass
@@ -95,21 +56,13 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def llmsim(logs: Path) -> Iterator[Llmsim]:
     port = free_port()
-    log = logs / "llmsim.log"
-    command = [sys.executable, "-m", "llmsim", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*command, "--latency-scale", "0", "--seed", "7"],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    argv = [sys.executable, "-m", "llmsim", "--host", "127.0.0.1", "--port", str(port)]
+    process = start("llmsim", [*argv, "--latency-scale", "0", "--seed", "7"], os.environ, logs)
     try:
-        _wait_http(f"http://127.0.0.1:{port}/health", proc, log=log)
+        wait_until(http_ok(f"http://127.0.0.1:{port}/health"), "llmsim ready", process)
         yield Llmsim(f"http://127.0.0.1:{port}")
     finally:
-        _stop(proc)
+        process.stop()
 
 
 @pytest.fixture
@@ -163,8 +116,11 @@ def app_env(llmsim_url: str, otlp_url: str, port: int, **extra: str) -> dict[str
 @dataclass
 class AppProcess:
     url: str
-    proc: subprocess.Popen[bytes]
-    log: Path
+    process: Process
+
+    @property
+    def log(self) -> Path:
+        return self.process.log_path
 
 
 @pytest.fixture(scope="session")
@@ -172,27 +128,19 @@ def start_app(
     llmsim: Llmsim, otlp: tuple[str, Sink], logs: Path
 ) -> Iterator[Callable[..., AppProcess]]:
     """Factory: start `python -m app` with extra env; every process is stopped at session end."""
-    started: list[subprocess.Popen[bytes]] = []
+    started: list[Process] = []
 
-    def start(**extra: str) -> AppProcess:
+    def start_one(**extra: str) -> AppProcess:
         port = free_port()
-        log = logs / f"app-{port}.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "app"],
-                cwd=ROOT,
-                env=app_env(llmsim.url, otlp[0], port, **extra),
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        started.append(proc)
-        _wait_http(f"http://127.0.0.1:{port}/ready", proc, log=log)
-        return AppProcess(f"http://127.0.0.1:{port}", proc, log)
+        env = app_env(llmsim.url, otlp[0], port, **extra)
+        process = start(f"app-{port}", [sys.executable, "-m", "app"], env, logs)
+        started.append(process)
+        wait_until(http_ok(f"http://127.0.0.1:{port}/ready"), "app ready", process)
+        return AppProcess(f"http://127.0.0.1:{port}", process)
 
-    yield start
-    for proc in started:
-        _stop(proc)
+    yield start_one
+    for process in started:
+        process.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Child processes of the pipeline tier: started with their logs in files, always stopped."""
+"""Child processes of the test harnesses (tiers 2 and 3): logs in files, always stopped."""
 
 from __future__ import annotations
 
