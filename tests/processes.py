@@ -15,7 +15,9 @@ from pathlib import Path
 import httpx
 
 # Children run from the repository root, so `python -m app` imports this checkout's code.
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
+if not (REPO / "pyproject.toml").is_file():  # children must never run from a wrong directory
+    raise RuntimeError(f"tests/processes.py: {REPO} is not the repository root")
 
 
 def free_ports(count: int) -> list[int]:
